@@ -1,0 +1,22 @@
+"""ML Atlas: classic machine-learning and deep-learning models on real public data.
+
+Run with ``streamlit run app.py``. The navigation is built from
+``components/catalog.py``, grouped by theme.
+"""
+import streamlit as st
+
+from components.catalog import GROUPS, PAGES
+from models.cache import quick_mode
+
+st.set_page_config(page_title="ML Atlas", page_icon=":material/explore:", layout="wide")
+if quick_mode():
+    st.warning("Quick mode (ML_ATLAS_QUICK=1): models are trained on small subsets for testing; "
+               "their accuracy is far below the full models'.", icon=":material/science:")
+
+navigation = {"": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)]}
+for group in GROUPS:
+    pages = [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES if p.group == group]
+    if pages:
+        navigation[group] = pages
+
+st.navigation(navigation).run()

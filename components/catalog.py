@@ -1,0 +1,156 @@
+"""The pages of ML Atlas: one card per page, grouped by theme.
+
+``app.py`` builds the navigation from this list and the home page shows one
+card per entry. A card whose page script does not exist (yet) is left out, so
+no placeholder page is ever shown.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+GROUPS = ("Language", "Vision", "Sequences", "Time series & economics", "Classic ML")
+
+
+@dataclass(frozen=True)
+class PageCard:
+    script: str
+    title: str
+    icon: str
+    group: str
+    summary: str
+    data: str
+    models: tuple[str, ...] = ()
+    """Names of the page's pre-trainable models (see ``python -m models list``)."""
+    module: str | None = None
+    """Model module whose ``PRETRAINABLE`` entries cover ``models``."""
+
+    @property
+    def url_path(self) -> str:
+        return self.script.removeprefix("pages/").removesuffix(".py")
+
+    def training_status(self) -> str:
+        """'no training needed', 'trained' or 'not trained yet'."""
+        if not self.models or not self.module:
+            return "no training needed"
+        registry = {p.name: p for p in importlib.import_module(self.module).PRETRAINABLE}
+        done = [registry[name].is_trained() for name in self.models]
+        if all(done):
+            return "trained"
+        return "not trained yet" if not any(done) else f"{sum(done)} of {len(done)} models trained"
+
+
+_CARDS: tuple[PageCard, ...] = (
+    PageCard(
+        script="pages/word_embeddings_map.py",
+        title="Word map (t-SNE)",
+        icon=":material/scatter_plot:",
+        group="Language",
+        summary="word2vec (CBOW and Skip-gram) trained in TensorFlow; the most frequent words projected with "
+        "t-SNE or PCA, clustered, and searchable.",
+        data="WikiText-2, Penn Treebank, Gutenberg, Brown, IMDB reviews (or your .txt corpus)",
+        models=("word2vec-cbow", "word2vec-skipgram"),
+        module="models.word2vec",
+    ),
+    PageCard(
+        script="pages/word_analogies.py",
+        title="Similar words & analogies",
+        icon=":material/compare_arrows:",
+        group="Language",
+        summary="Nearest words by cosine similarity and analogies such as king - man + woman (3CosAdd, 3CosMul), "
+        "with the models' scores on Google's analogy set and word-similarity benchmarks.",
+        data="the word2vec models of the word map; Google analogies, WordSim-353, SimLex-999, MEN",
+        models=("word2vec-cbow", "word2vec-skipgram"),
+        module="models.word2vec",
+    ),
+    PageCard(
+        script="pages/digits.py",
+        title="Draw a digit",
+        icon=":material/draw:",
+        group="Vision",
+        summary="Draw a digit; a CNN trained on all of MNIST reads it live, shows what it saw, its feature maps "
+        "and its mistakes.",
+        data="MNIST, 60,000 training and 10,000 test digits",
+        models=("digits-cnn",),
+        module="models.digits",
+    ),
+    PageCard(
+        script="pages/sentiment.py",
+        title="Review sentiment (LSTM)",
+        icon=":material/sentiment_satisfied:",
+        group="Sequences",
+        summary="Type a movie review; an LSTM trained on IMDB scores it and shows which words pushed the score, "
+        "next to the classic LSTM and a TF-IDF baseline.",
+        data="Large Movie Review Dataset (IMDB), 25,000 + 25,000 reviews",
+        models=("sentiment-classic", "sentiment-best", "sentiment-baseline"),
+        module="models.sentiment",
+    ),
+    PageCard(
+        script="pages/rnn_internals.py",
+        title="Inside a recurrent network",
+        icon=":material/account_tree:",
+        group="Sequences",
+        summary="A simple RNN in NumPy: the forward pass, backpropagation through time, vanishing and exploding "
+        "gradients, clipping, and the LSTM's gates on a real review.",
+        data="generated sequences; IMDB reviews for the LSTM gates",
+    ),
+    PageCard(
+        script="pages/forecasting.py",
+        title="Forecasting (Prophet)",
+        icon=":material/timeline:",
+        group="Time series & economics",
+        summary="Forecast a series with Prophet, read its trend and seasonalities, and check it honestly against "
+        "seasonal-naive and Holt-Winters baselines; bring your own CSV.",
+        data="Prophet's example series (Peyton Manning page views, air passengers, ...) or your CSV",
+    ),
+    PageCard(
+        script="pages/price_elasticity.py",
+        title="Price elasticity",
+        icon=":material/trending_down:",
+        group="Time series & economics",
+        summary="How much does demand fall when price rises? A log-log regression gives the price elasticity "
+        "of demand, its uncertainty and what it means for revenue; bring your own data for per-segment PEDs.",
+        data="USDA Red Meats Yearbook: beef price and consumption, 1977-1999 (or your CSV)",
+    ),
+    PageCard(
+        script="pages/covid_mobility.py",
+        title="COVID-19 lockdowns & mobility",
+        icon=":material/coronavirus:",
+        group="Time series & economics",
+        summary="How severe were lockdowns (OxCGRT) and how did people's movements follow (Google mobility)? "
+        "Compare countries, measure the lagged relation, rank all countries.",
+        data="Oxford COVID-19 Government Response Tracker; Google Community Mobility Reports",
+    ),
+    PageCard(
+        script="pages/ensembles.py",
+        title="Ensembles on wine quality",
+        icon=":material/forest:",
+        group="Classic ML",
+        summary="Bagging (a tuned random forest), boosting and stacking compared honestly on held-out wines; "
+        "predict one wine's quality class.",
+        data="UCI Wine Quality, red and white",
+    ),
+    PageCard(
+        script="pages/recommender.py",
+        title="Movie recommendations",
+        icon=":material/movie:",
+        group="Classic ML",
+        summary="SVD and k-NN collaborative filtering with scikit-surprise: cross-validated, tuned, ranked by "
+        "precision@k, with explained recommendations for any user or for you.",
+        data="MovieLens ml-latest-small and ml-100k",
+    ),
+    PageCard(
+        script="pages/attribution.py",
+        title="Markov attribution",
+        icon=":material/route:",
+        group="Classic ML",
+        summary="Markov chains of order 1-3 over customer journeys: conversion probability, removal-effect "
+        "attribution next to first/last/linear touch, and next-step prediction.",
+        data="ChannelAttribution's PathData, 10,000 journeys (or your CSV)",
+    ),
+)
+
+PAGES: tuple[PageCard, ...] = tuple(card for card in _CARDS if (PROJECT_ROOT / card.script).exists())

@@ -1,0 +1,26 @@
+"""Plotly charts shared by several pages."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from scipy import stats
+
+
+def residuals_vs_fitted(fitted: pd.Series, residuals: pd.Series, title: str = "Residuals vs fitted") -> go.Figure:
+    figure = px.scatter(x=fitted, y=residuals, labels={"x": "fitted", "y": "residual"}, title=title)
+    figure.add_hline(y=0, line_dash="dash", line_color="grey")
+    return figure
+
+
+def qq_plot(residuals: pd.Series, title: str = "Normal Q-Q plot of residuals") -> go.Figure:
+    """Standardised residuals against normal quantiles; points on the line mean normal residuals."""
+    values = np.sort((residuals - residuals.mean()) / residuals.std(ddof=1))
+    theoretical = stats.norm.ppf((np.arange(1, len(values) + 1) - 0.5) / len(values))
+    figure = px.scatter(x=theoretical, y=values, labels={"x": "theoretical quantile", "y": "standardised residual"},
+                        title=title)
+    edge = float(max(abs(theoretical).max(), abs(values).max()))
+    figure.add_trace(go.Scatter(x=[-edge, edge], y=[-edge, edge], mode="lines", line={"dash": "dash", "color": "grey"},
+                                showlegend=False))
+    return figure

@@ -1,0 +1,279 @@
+"""The one registry of the data sets ML Atlas uses.
+
+Each entry says which files make up the data set (with their sha256, so a
+wrong or truncated file is never used), where the publisher serves them, and
+how the data must be credited. Loaders live in one module per data set
+(``data/beef.py``, ...) and call :func:`data.locate.dataset_dir` to find the files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of a data set, as a path relative to the data set's folder."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Download:
+    """Where the publisher serves a data set.
+
+    ``url`` is fetched into a temporary file; ``unpack`` names the function
+    (``"module:function"``, ``unpack(fetched, staging, download)``) that turns
+    the fetched file into the data set's files: ``data.unpack:copy`` when the URL
+    serves exactly one of the files, ``data.unpack:zip`` for a zip archive. ``target`` is the
+    file a plain copy becomes. ``sha256`` of the fetched bytes, when the
+    publisher's bytes are known, is checked before unpacking; the unpacked files
+    are checked against :attr:`Dataset.files`, unless ``derived``: a conversion
+    (say, a tar of text files into one CSV) whose bytes differ from the mirror's;
+    those are checked against the checksums recorded when they were converted.
+    """
+
+    url: str
+    unpack: str = "data.unpack:copy"
+    target: str | None = None
+    sha256: str | None = None
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    title: str
+    files: tuple[DataFile, ...]
+    homepage: str
+    license: str
+    attribution: str
+    downloads: tuple[Download, ...] = field(default_factory=tuple)
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def _files(*rows: tuple[str, str, int]) -> tuple[DataFile, ...]:
+    return tuple(DataFile(path, sha, size) for path, sha, size in rows)
+
+
+def _copies(base_url: str, files: tuple[DataFile, ...]) -> tuple[Download, ...]:
+    """Downloads for a publisher that serves every file as-is under one base URL."""
+    return tuple(Download(f"{base_url}/{f.path.rsplit('/', 1)[-1]}", target=f.path, sha256=f.sha256) for f in files)
+
+
+_BEEF = _files(("beef.csv", "80deb887f106dabfe7805e015f0a4516e919468718c454b7a3ec365c731d8094", 2180))
+
+_MNIST = _files(
+    ("train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422),
+    ("train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881),
+    ("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877),
+    ("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542),
+)
+
+_IMDB = _files(
+    ("imdb_train.csv.gz", "5fe1edbec58d4e8d09386a1cc6abc38cded2b6fe3bd75059e8452092310419fe", 12880213),
+    ("imdb_test.csv.gz", "0865d8befcfebf19596304bb8427b020afac4f61e87039d3bfa403021aa53d15", 12569129),
+)
+
+_COVID = _files(
+    ("oxcgrt_containment_health_index.csv", "6a7f955ef60123a31b7512aa6a17baf64f3d8aa681dbb511503d9d2bca47ef0b", 1166797),
+    ("oxcgrt_stringency_index.csv", "90f63ea654c6a7a1a574389c31d5e7b60575ac37152947ac5d59c224b7e20607", 1164703),
+    ("oxcgrt_government_response_index.csv", "dd2cf3eb2b8820b33a3e4832234c943a88adf75ffc7c914a655293ffddd96fba", 1166843),
+    ("google_mobility_national.csv", "36039a780f140a973237fcc720d92cb997e8fc66f2ebe2b906ee20abebb3d469", 2587974),
+)
+
+_PROPHET = _files(
+    ("example_wp_log_peyton_manning.csv", "6b1383a6f458e317c5da0488abaf2cadccd7e80c84c7a543d084e1159d5bfa56", 86845),
+    ("example_wp_log_R.csv", "6be7cee8ce25f97e7bdf30444847e8fd36335c25611195b0bdc20f57ab06944e", 85609),
+    ("example_air_passengers.csv", "062d172e9b4f694dd798f4a3d41316a930c8c6bfd244bd6082193f6d6653a213", 2165),
+    ("example_retail_sales.csv", "6556f0683b78362c4bc4390b8feb66870beecd7189cc052e650ccac9b21cd65c", 5279),
+    ("example_yosemite_temps.csv", "c0ec9f2cb4bbf0bc53f7bfd2e39f88ae21e43b7b8912b2d1eb8185055f9510e2", 462069),
+    ("example_pedestrians_covid.csv", "e8971ec69aba730809d185ea2e0a24a56281f1a67b3a74ead01f0463c939ba20", 25136),
+)
+
+_WINE = _files(
+    ("winequality-red.csv", "4a402cf041b025d4566d954c3b9ba8635a3a8a01e039005d97d6a710278cf05e", 84199),
+    ("winequality-white.csv", "76c3f809815c17c07212622f776311faeb31e87610d52c26d87d6e361b169836", 264426),
+)
+
+_ML_SMALL = _files(
+    ("ml-latest-small/movies.csv", "5a5f32dd9bb3797b8e728a1b98958789d2b13f294a69fdfbc5727f8a9611aa07", 494431),
+    ("ml-latest-small/ratings.csv", "aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646", 2483723),
+)
+
+_ML_100K = _files(
+    ("ml-100k/u.data", "06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490", 1979173),
+    ("ml-100k/u.item", "553841ebc7de3a0fd0d6b62a204ea30c1e651aacfb2814c7a6584ac52f2c5701", 236344),
+    ("ml-100k/u.genre", "9757e0d3e6b298159a80dd48eaf938114690e911e39af97a76949ef1663610bb", 202),
+)
+
+_ATTRIBUTION = _files(("Data.csv", "ebf235abf93a7fe0d1918a61ad30cfe39f4ef3fe2ed73784ced25b9120c3138d", 507116))
+
+_TEXT = _files(
+    ("wikitext-2/wiki.valid.tokens.gz", "3ac34ae2b6509075d52302c50a04a8a1970739ffe1a904f2cd374fefbea3cbf2", 373158),
+    ("wikitext-2/wiki.test.tokens.gz", "a2b26b5d2619cc1f6cd34c8e116a451aed09af51479346aadfbf508ceb8b192e", 410674),
+    ("ptb/ptb.train.txt.gz", "c4c6455d85f60640431f7bc738d51265ba2d55dcce10e8906322d6f9e3dcca81", 1688035),
+    ("ptb/ptb.valid.txt.gz", "f2148d96d82f827399b7e5040868a4541bd2d2612ebaf5a2ff213bc07fd74eb8", 134062),
+    ("ptb/ptb.test.txt.gz", "5015d206077ff3e96161868c5c280ec8a28e9ad5617ef99ee0e734aaef6130c5", 149201),
+    ("brown/brown.txt.gz", "678732a5022872fcb5756ee7b7397f1376f9aa124d216340fc166df5d80ddff9", 2252019),
+    ("gutenberg/austen-emma.txt.gz", "e6b9f1a6161062e51fbf37ab5130e965f2ba65bee2706b3a855f18a930bbeaec", 324047),
+    ("gutenberg/austen-persuasion.txt.gz", "1637b8387078335f406db8af7a611de2e32a977db2b93e0f137cc6ba299e7232", 169822),
+    ("gutenberg/austen-sense.txt.gz", "e847dda3a0faabc5feba8f8390f8e053fd78869111871f9d67b3f657b43d2297", 245430),
+    ("gutenberg/bible-kjv.txt.gz", "f3383f4ed8b8e763f8a9a5bd77053de7678b6d6067ca3687d144c933a4bc1a4a", 1364317),
+    ("gutenberg/blake-poems.txt.gz", "68ba42fd2f8c47bb609855a58d5265f6ad87ea31698e7137292c399eb573fd8b", 15579),
+    ("gutenberg/carroll-alice.txt.gz", "6ad035e2ac241afc541639a8469a60d0aca501364084146685abc48bc42c7c73", 52612),
+    ("gutenberg/chesterton-ball.txt.gz", "ac132e103ecd8e580115cf4fecaf36a651283b38dec0a3592dc617b53be72788", 177338),
+    ("gutenberg/chesterton-brown.txt.gz", "cf57316bbee497a9ec5c7e5a9903bcefdc43591f62ea5f24e20542ace396e1a3", 156674),
+    ("gutenberg/chesterton-thursday.txt.gz", "c9ad08c24d3cd0747b516e101e3d8b12444d0d929c3006fc3f017830b2695a35", 123861),
+    ("gutenberg/melville-moby_dick.txt.gz", "342a0d2b7437748c7f1ba44c46948bdba427fde44600e629134d71559d61d7c5", 497942),
+    ("gutenberg/milton-paradise.txt.gz", "73395ee6cc0f08cd968c2b26fb9e3882bdf331c71fe01a8dd135b4148bbfa031", 191796),
+    ("gutenberg/shakespeare-caesar.txt.gz", "cad87d54fad1685fdc318b500e56d2b6f6090e76cb7395bcb4ed89f2f9b1918c", 44446),
+    ("gutenberg/shakespeare-hamlet.txt.gz", "6fa2da7963ddb05fdfd9c0b044706790dbcd02e0f87c913b0e5d7fe44496ab07", 66651),
+    ("gutenberg/shakespeare-macbeth.txt.gz", "b4c01e188cff51377f3ec42d1321a47022ecdb97bcdad79f75b289d9a37a3287", 41780),
+    ("gutenberg/whitman-leaves.txt.gz", "edde3c34e305632e9924ed42840ea1cc5a72f15dfb27f74acd40815024a58087", 283977),
+    ("eval/questions-words.txt", "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36", 603955),
+    ("eval/wordsim353.tsv", "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d", 7186),
+    ("eval/simlex999.txt", "d5e0501971478a511430ee880bd0121e94ac701ba86d90544d83e6d2ba3db05d", 18126),
+    ("eval/EN-MEN-TR-3k.txt", "888b13580faa362c7b11da0a670258cf1b1eb4bf0ecbcd418918729a3bd3f43a", 53593),
+)
+
+DATASETS: dict[str, Dataset] = {
+    d.key: d
+    for d in (
+        Dataset(
+            key="beef",
+            title="USDA Red Meats Yearbook: beef price and quantity, quarterly 1977-1999",
+            files=_BEEF,
+            homepage="https://www.ers.usda.gov/data-products/livestock-and-meat-domestic-data",
+            license="U.S. federal government work, public domain in the United States.",
+            attribution="Data: USDA Economic Research Service, Red Meats Yearbook (via susanli2016/Machine-Learning-with-Python).",
+            downloads=_copies("https://raw.githubusercontent.com/susanli2016/Machine-Learning-with-Python/master", _BEEF),
+        ),
+        Dataset(
+            key="mnist",
+            title="MNIST handwritten digits (60,000 train + 10,000 test)",
+            files=_MNIST,
+            homepage="http://yann.lecun.com/exdb/mnist/",
+            license="Creative Commons Attribution-Share Alike 3.0.",
+            attribution="Data: MNIST, Yann LeCun, Corinna Cortes and Christopher J.C. Burges.",
+            downloads=_copies("https://storage.googleapis.com/cvdf-datasets/mnist", _MNIST),
+        ),
+        Dataset(
+            key="imdb",
+            title="Large Movie Review Dataset (IMDB), 25,000 train + 25,000 test reviews",
+            files=_IMDB,
+            homepage="https://ai.stanford.edu/~amaas/data/sentiment/",
+            license="No licence stated by the publisher; cite Maas et al. (2011). Reviews are IMDb users' text.",
+            attribution="Data: Maas, Daly, Pham, Huang, Ng and Potts (2011), Learning Word Vectors for Sentiment Analysis, ACL.",
+            downloads=(Download("https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz", unpack="data.imdb:unpack_archive", derived=True),),
+        ),
+        Dataset(
+            key="covid",
+            title="OxCGRT national indices and Google Community Mobility, national level",
+            files=_COVID,
+            homepage="https://github.com/OxCGRT/covid-policy-dataset",
+            license="OxCGRT: CC BY 4.0. Google COVID-19 Community Mobility Reports: Google's terms of service.",
+            attribution=(
+                "Oxford COVID-19 Government Response Tracker, Blavatnik School of Government, University of Oxford "
+                "(Hale et al. 2021, CC BY 4.0). Google LLC, Google COVID-19 Community Mobility Reports, "
+                "https://www.google.com/covid19/mobility/."
+            ),
+            downloads=(
+                Download(
+                    "https://raw.githubusercontent.com/OxCGRT/covid-policy-dataset/main/data/timeseries_indices/"
+                    "OxCGRT_timeseries_ContainmentHealthIndex_v1.csv",
+                    unpack="data.covid:unpack_oxcgrt_national",
+                    derived=True,
+                    target="oxcgrt_containment_health_index.csv",
+                ),
+                Download(
+                    "https://raw.githubusercontent.com/OxCGRT/covid-policy-dataset/main/data/timeseries_indices/"
+                    "OxCGRT_timeseries_StringencyIndex_v1.csv",
+                    unpack="data.covid:unpack_oxcgrt_national",
+                    derived=True,
+                    target="oxcgrt_stringency_index.csv",
+                ),
+                Download(
+                    "https://raw.githubusercontent.com/OxCGRT/covid-policy-dataset/main/data/timeseries_indices/"
+                    "OxCGRT_timeseries_GovernmentResponseIndex_v1.csv",
+                    unpack="data.covid:unpack_oxcgrt_national",
+                    derived=True,
+                    target="oxcgrt_government_response_index.csv",
+                ),
+                Download(
+                    "https://www.gstatic.com/covid19/mobility/Global_Mobility_Report.csv",
+                    unpack="data.covid:unpack_google_mobility_national",
+                    derived=True,
+                    target="google_mobility_national.csv",
+                ),
+            ),
+        ),
+        Dataset(
+            key="prophet",
+            title="Example time series from Prophet's repository",
+            files=_PROPHET,
+            homepage="https://github.com/facebook/prophet/tree/main/examples",
+            license="MIT License, Copyright (c) Facebook, Inc. and its affiliates.",
+            attribution="Data: example series shipped with Facebook Prophet (MIT License).",
+            downloads=_copies("https://raw.githubusercontent.com/facebook/prophet/main/examples", _PROPHET),
+        ),
+        Dataset(
+            key="wine",
+            title="UCI Wine Quality, red and white vinho verde",
+            files=_WINE,
+            homepage="https://archive.ics.uci.edu/dataset/186/wine+quality",
+            license="Creative Commons Attribution 4.0 International (CC BY 4.0).",
+            attribution="Data: P. Cortez, A. Cerdeira, F. Almeida, T. Matos and J. Reis (2009), Wine Quality, UCI Machine Learning Repository.",
+            downloads=_copies("https://archive.ics.uci.edu/ml/machine-learning-databases/wine-quality", _WINE),
+        ),
+        Dataset(
+            key="movielens-small",
+            title="MovieLens ml-latest-small (100,836 ratings, 610 users, 9,742 movies)",
+            files=_ML_SMALL,
+            homepage="https://grouplens.org/datasets/movielens/",
+            license="GroupLens usage licence: research use, no redistribution, cite Harper and Konstan (2015).",
+            attribution="Data: F. Maxwell Harper and Joseph A. Konstan (2015), The MovieLens Datasets: History and Context, ACM TiiS 5(4).",
+            downloads=(Download("https://files.grouplens.org/datasets/movielens/ml-latest-small.zip", unpack="data.unpack:zip"),),
+        ),
+        Dataset(
+            key="movielens-100k",
+            title="MovieLens ml-100k (100,000 ratings, 943 users, 1,682 movies)",
+            files=_ML_100K,
+            homepage="https://grouplens.org/datasets/movielens/",
+            license="GroupLens usage licence: research use, no redistribution, cite Harper and Konstan (2015).",
+            attribution="Data: F. Maxwell Harper and Joseph A. Konstan (2015), The MovieLens Datasets: History and Context, ACM TiiS 5(4).",
+            downloads=(Download("https://files.grouplens.org/datasets/movielens/ml-100k.zip", unpack="data.unpack:zip"),),
+        ),
+        Dataset(
+            key="attribution",
+            title="ChannelAttribution PathData: 10,000 customer journeys",
+            files=_ATTRIBUTION,
+            homepage="https://channelattribution.io",
+            license="GNU GPL (>= 3), as part of the ChannelAttribution package.",
+            attribution="Data: PathData from ChannelAttribution by Davide Altomare and David Loris (GPL-3).",
+            downloads=_copies(
+                "https://raw.githubusercontent.com/DavideAltomare/ChannelAttribution/master/python/src/cypack/data",
+                _ATTRIBUTION,
+            ),
+        ),
+        Dataset(
+            key="text",
+            title="English text corpora (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown) and word-vector evaluation sets",
+            files=_TEXT,
+            homepage="https://blog.salesforceresearch.com/the-wikitext-long-term-dependency-language-modeling-dataset/",
+            license=(
+                "WikiText-2: CC BY-SA 3.0; Gutenberg selections: public domain; Brown corpus and Penn Treebank: "
+                "research use (no open licence); evaluation sets: as published by their authors."
+            ),
+            attribution=(
+                "Merity et al. (2016) WikiText; Marcus et al. Penn Treebank (Mikolov's preprocessing); NLTK Project "
+                "Gutenberg selections; Brown Corpus (Francis and Kucera); Mikolov et al. (2013) analogies; "
+                "Finkelstein et al. (2002) WordSim-353; Hill et al. (2015) SimLex-999; Bruni et al. (2014) MEN."
+            ),
+        ),
+    )
+}

@@ -1,0 +1,155 @@
+"""Price elasticity of demand from a log-log regression (statsmodels OLS).
+
+log(quantity) = a + b * log(price) [+ quarter dummies] [+ time trend]
+
+The slope b is the elasticity: a 1% rise in price changes the quantity
+demanded by about b%. Estimator style: ``PriceElasticity(...).fit(frame)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from models.errors import InputError
+
+MIN_ROWS = 3
+
+
+@dataclass(frozen=True)
+class ElasticityEstimate:
+    elasticity: float
+    std_error: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    r_squared: float
+    n: int
+
+    def reading(self) -> str:
+        """A plain-language reading of the elasticity."""
+        b = self.elasticity
+        kind = "inelastic" if abs(b) < 1 else "elastic" if abs(b) > 1 else "unit elastic"
+        direction = "falls" if b < 0 else "rises"
+        meaning = {
+            "inelastic": "quantity reacts less than proportionally to price, so raising the price raises revenue",
+            "elastic": "quantity reacts more than proportionally to price, so raising the price lowers revenue",
+            "unit elastic": "quantity reacts in proportion to price, so revenue stays about the same",
+        }[kind]
+        return (
+            f"Demand is {kind} (|PED| = {abs(b):.2f} {'<' if abs(b) < 1 else '>' if abs(b) > 1 else '='} 1): "
+            f"a 1% price rise changes demand by {b:+.2f}%, i.e. the quantity demanded {direction} by "
+            f"{abs(b):.2f}%; {meaning}."
+        )
+
+
+class PriceElasticity:
+    """Log-log OLS of quantity on price, with optional seasonal and trend controls.
+
+    ``fit`` takes a frame with ``price`` and ``quantity`` columns; ``quarter``
+    (1-4) is needed for ``quarter_dummies`` and the row order is taken as time
+    for ``time_trend``.
+    """
+
+    def __init__(self, quarter_dummies: bool = False, time_trend: bool = False):
+        self.quarter_dummies = quarter_dummies
+        self.time_trend = time_trend
+
+    def _design(self, frame: pd.DataFrame) -> pd.DataFrame:
+        design = pd.DataFrame({"log_price": np.log(frame["price"].to_numpy(float))}, index=frame.index)
+        if self.quarter_dummies:
+            if "quarter" not in frame:
+                raise InputError("Quarter dummies need a 'quarter' column (1-4).")
+            dummies = pd.get_dummies(frame["quarter"].astype(int), prefix="Q", drop_first=True, dtype=float)
+            design = design.join(dummies)
+        if self.time_trend:
+            design["trend"] = np.arange(len(frame), dtype=float)
+        return sm.add_constant(design, has_constant="add")
+
+    def fit(self, frame: pd.DataFrame) -> "PriceElasticity":
+        check_positive(frame)
+        design = self._design(frame)
+        if len(frame) <= design.shape[1]:
+            raise InputError(
+                f"{len(frame)} rows are too few to fit {design.shape[1]} coefficients; "
+                f"add rows or drop the controls."
+            )
+        self.results_ = sm.OLS(np.log(frame["quantity"].to_numpy(float)), design).fit()
+        self.columns_ = list(design.columns)
+        return self
+
+    @property
+    def estimate_(self) -> ElasticityEstimate:
+        r = self.results_
+        low, high = r.conf_int(alpha=0.05).loc["log_price"]
+        return ElasticityEstimate(
+            elasticity=float(r.params["log_price"]),
+            std_error=float(r.bse["log_price"]),
+            ci_low=float(low),
+            ci_high=float(high),
+            p_value=float(r.pvalues["log_price"]),
+            r_squared=float(r.rsquared),
+            n=int(r.nobs),
+        )
+
+    def fitted_quantity(self) -> np.ndarray:
+        return np.exp(self.results_.fittedvalues.to_numpy())
+
+    def residuals(self) -> pd.DataFrame:
+        """Fitted log-quantity and residuals, for diagnostics plots."""
+        return pd.DataFrame({"fitted": self.results_.fittedvalues, "residual": self.results_.resid})
+
+    def demand_curve(self, prices: np.ndarray) -> np.ndarray:
+        """Quantity predicted at ``prices`` with every control held at its mean."""
+        exog = self.results_.model.exog.mean(axis=0)
+        others = float(exog @ self.results_.params.to_numpy() - exog[1] * self.results_.params["log_price"])
+        return np.exp(others + self.results_.params["log_price"] * np.log(prices))
+
+    def summary_text(self) -> str:
+        return str(self.results_.summary())
+
+
+def check_positive(frame: pd.DataFrame) -> None:
+    """Logs need positive prices and quantities and enough rows; say which rows break that."""
+    if len(frame) < MIN_ROWS:
+        raise InputError(f"Only {len(frame)} usable row(s); at least {MIN_ROWS} are needed to estimate an elasticity.")
+    for column in ("price", "quantity"):
+        bad = frame.index[~(frame[column] > 0)]
+        if len(bad):
+            raise InputError(
+                f"{len(bad)} row(s) have a zero, negative or missing {column} (first at row {bad[0]}); "
+                f"a log-log model needs positive values. Remove or correct those rows."
+            )
+    if frame["price"].nunique() < 2:
+        raise InputError("The price never changes, so its effect on quantity cannot be estimated.")
+
+
+def revenue_curve(model: PriceElasticity, prices: np.ndarray) -> pd.DataFrame:
+    """Quantity and revenue (price x quantity) along ``prices`` under the fitted demand curve."""
+    quantity = model.demand_curve(prices)
+    return pd.DataFrame({"price": prices, "quantity": quantity, "revenue": prices * quantity})
+
+
+def controls_comparison(frame: pd.DataFrame) -> pd.DataFrame:
+    """How the PED moves when seasonal and trend controls are added."""
+    rows = []
+    for dummies, trend in ((False, False), (True, False), (False, True), (True, True)):
+        estimate = PriceElasticity(quarter_dummies=dummies, time_trend=trend).fit(frame).estimate_
+        label = " + ".join(["log price"] + ["quarter dummies"] * dummies + ["time trend"] * trend)
+        rows.append({"model": label, **estimate.__dict__})
+    return pd.DataFrame(rows)
+
+
+def elasticity_by_group(frame: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+    """One PED per segment of ``group`` (or one for all rows), with a note where a segment cannot be fitted."""
+    groups = [("all rows", frame)] if group is None else list(frame.groupby(group, sort=True, dropna=False))
+    rows = []
+    for name, part in groups:
+        try:
+            estimate = PriceElasticity().fit(part.reset_index(drop=True)).estimate_
+            rows.append({"segment": str(name), **estimate.__dict__, "note": ""})
+        except InputError as error:
+            rows.append({"segment": str(name), "n": len(part), "note": str(error)})
+    return pd.DataFrame(rows)
