@@ -74,10 +74,14 @@ def page(browser):
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running...' indicator)."""
+    """Wait until Streamlit has rendered the page and finished running its script."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\\"stStatusWidget\\"]')", timeout=timeout
+        """() => {
+            const status = document.querySelector('[data-testid="stStatusWidget"]');
+            return document.querySelector('[data-testid="stMain"]') && !(status && /Running/i.test(status.innerText));
+        }""",
+        timeout=timeout,
     )
 
 

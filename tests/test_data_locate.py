@@ -1,0 +1,150 @@
+"""The data layer: resolution order, checksums, missing-data messages, downloads from a local HTTP server."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import io
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from data import locate
+from data.locate import ChecksumMismatch, DatasetMissing, Locator, dataset_dir
+from data.registry import DATASETS, DataFile, Dataset, Download
+
+CONTENT = b"year,price\n2000,1.5\n2001,1.7\n"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    """Register a one-file data set 'toy' for the duration of a test."""
+
+    def register(downloads=()):
+        dataset = Dataset("toy", "Toy data", (DataFile("toy.csv", sha(CONTENT), len(CONTENT)),),
+                          "https://example.org", "CC0", "Toy", tuple(downloads))
+        monkeypatch.setitem(DATASETS, "toy", dataset)
+        return dataset
+
+    return register
+
+
+def put(folder: Path, data: bytes = CONTENT) -> Path:
+    (folder / "toy").mkdir(parents=True, exist_ok=True)
+    (folder / "toy" / "toy.csv").write_bytes(data)
+    return folder / "toy"
+
+
+def test_first_root_holding_the_files_wins(tmp_path, toy):
+    toy()
+    env_dir, shared, cache = tmp_path / "env", tmp_path / "shared", tmp_path / "cache"
+    put(shared)
+    put(cache)
+    locator = Locator((env_dir, shared), cache, allow_download=False)
+    assert dataset_dir("toy", locator) == shared / "toy"
+    put(env_dir)
+    assert dataset_dir("toy", locator) == env_dir / "toy"
+
+
+def test_environment_variable_comes_before_the_shared_mirror(tmp_path, monkeypatch, toy):
+    toy()
+    put(tmp_path / "mine")
+    monkeypatch.setenv(locate.DATA_DIR_VARIABLE, str(tmp_path / "mine"))
+    assert Locator.default().search_roots[0] == tmp_path / "mine"
+    assert dataset_dir("toy") == tmp_path / "mine" / "toy"
+
+
+def test_default_locator_finds_the_shared_beef_data():
+    folder = dataset_dir("beef", Locator.default())
+    assert (folder / "beef.csv").is_file()
+
+
+def test_checksum_mismatch_is_an_error_never_used(tmp_path, toy):
+    toy()
+    put(tmp_path / "shared", b"year,price\n2000,9.9\n")
+    with pytest.raises(ChecksumMismatch, match="does not match its checksum"):
+        dataset_dir("toy", Locator((tmp_path / "shared",), tmp_path / "cache", allow_download=False))
+
+
+def test_missing_data_set_names_the_variable_and_the_url(tmp_path, toy):
+    toy([Download("https://example.org/toy.csv", target="toy.csv")])
+    with pytest.raises(DatasetMissing) as error:
+        dataset_dir("toy", Locator((tmp_path / "nowhere",), tmp_path / "cache", allow_download=False))
+    message = str(error.value)
+    assert "Toy data" in message and locate.DATA_DIR_VARIABLE in message and "https://example.org/toy.csv" in message
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    """Serve ``tmp_path / 'www'`` on 127.0.0.1; yield (folder, base URL)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield www, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_download_verifies_and_lands_in_the_cache_with_progress(tmp_path, http_root, toy):
+    www, base = http_root
+    (www / "toy.csv").write_bytes(CONTENT)
+    toy([Download(f"{base}/toy.csv", target="toy.csv", sha256=sha(CONTENT))])
+    seen = []
+    folder = dataset_dir("toy", Locator((tmp_path / "nowhere",), tmp_path / "cache"),
+                         progress=lambda done, total, what: seen.append((done, total)))
+    assert folder == tmp_path / "cache" / "toy"
+    assert (folder / "toy.csv").read_bytes() == CONTENT
+    assert seen[-1] == (len(CONTENT), len(CONTENT))
+
+
+def test_download_with_a_wrong_checksum_leaves_nothing_behind(tmp_path, http_root, toy):
+    www, base = http_root
+    (www / "toy.csv").write_bytes(b"tampered\n")
+    toy([Download(f"{base}/toy.csv", target="toy.csv")])
+    with pytest.raises(ChecksumMismatch):
+        dataset_dir("toy", Locator((), tmp_path / "cache"))
+    assert not (tmp_path / "cache" / "toy").exists()
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_zip_download_is_unpacked(tmp_path, http_root, toy):
+    www, base = http_root
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("toy.csv", CONTENT)
+        archive.writestr("../escape.txt", b"no")
+    (www / "toy.zip").write_bytes(buffer.getvalue())
+    toy([Download(f"{base}/toy.zip", unpack="data.unpack:zip")])
+    folder = dataset_dir("toy", Locator((), tmp_path / "cache"))
+    assert (folder / "toy.csv").read_bytes() == CONTENT
+    assert not (tmp_path / "cache" / "escape.txt").exists()
+
+
+def test_unreachable_publisher_gives_the_missing_message(tmp_path, toy):
+    toy([Download("http://127.0.0.1:9/toy.csv", target="toy.csv")])
+    with pytest.raises(DatasetMissing, match="automatic download failed"):
+        dataset_dir("toy", Locator((), tmp_path / "cache"))
+
+
+def test_registry_covers_every_shared_data_set_with_matching_checksums():
+    """Every file the registry lists exists in the shared mirror with the registered checksum."""
+    for key in DATASETS:
+        folder = dataset_dir(key, Locator.default())
+        assert all((folder / f.path).stat().st_size == f.size for f in DATASETS[key].files), key
+
+
+def test_every_download_names_an_existing_unpack_function():
+    import importlib
+
+    for dataset in DATASETS.values():
+        for download in dataset.downloads:
+            module, function = download.unpack.split(":")
+            assert callable(getattr(importlib.import_module(module), function)), download.unpack
