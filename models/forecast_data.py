@@ -1,0 +1,187 @@
+"""Turning a table into a clean time series for forecasting, and knowing its cadence.
+
+Every problem a user's CSV can have is either refused with an ``InputError`` that
+says how to fix it, or repaired in a stated way (the repair is returned as a
+note for the page to show): duplicated dates are aggregated, missing values are
+left as gaps (Prophet fits around them), rows without a date are dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.user_csv import numeric_column
+from models.errors import InputError
+
+MIN_POINTS = 20
+AGGREGATIONS = {"none": None, "hourly": "h", "daily": "D", "weekly": "W", "monthly": "MS"}
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often a series is observed: a pandas frequency, its length, and the natural season."""
+
+    name: str  # "5 minutes", "day", "month", ...
+    freq: str  # pandas frequency for future dates
+    step: pd.Timedelta  # typical spacing (months vary; this is the average)
+    season: int  # observations per natural cycle (7 for daily, 12 for monthly, ...)
+
+    def steps_between(self, start: pd.Series | pd.Timestamp, end: pd.Series | pd.Timestamp):
+        """Whole number of steps from ``start`` to ``end`` (rounded, so 28-31 days are one month)."""
+        return np.round((end - start) / self.step).astype(int)
+
+
+@dataclass(frozen=True)
+class PreparedSeries:
+    """A clean ``ds``/``y`` frame plus the repairs made to get it, in plain words."""
+
+    frame: pd.DataFrame
+    cadence: Cadence
+    notes: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """A short hash of the series' dates and values, for caching fits of exactly this data."""
+        return series_hash(self.frame)
+
+
+def series_hash(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256(frame["ds"].to_numpy("datetime64[ns]").tobytes())
+    digest.update(frame["y"].to_numpy(float).tobytes())
+    return digest.hexdigest()[:20]
+
+
+def guess_columns(frame: pd.DataFrame) -> tuple[str, str]:
+    """The likeliest date column and value column, as defaults for the column pickers.
+
+    The date column is the first whose name says so (ds, date, time, month, ...) or
+    whose values mostly parse as dates; the value column is the first other column
+    that is mostly numeric (``y`` wins if present).
+    """
+    columns = list(frame.columns)
+    date_words = ("ds", "date", "time", "day", "month", "week", "year", "period")
+    by_name = [c for c in columns if str(c).strip().lower() in date_words or "date" in str(c).lower()]
+    by_content = [c for c in columns if _mostly_dates(frame[c])]
+    date = (by_name or by_content or columns)[0]
+    others = [c for c in columns if c != date] or columns
+    numeric = [c for c in others if pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.8]
+    value = "y" if "y" in others else (numeric or others)[0]
+    return date, value
+
+
+def _mostly_dates(column: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(column):
+        return False
+    return pd.to_datetime(column.astype(str), errors="coerce", format="mixed").notna().mean() > 0.8
+
+
+def prepare_series(frame: pd.DataFrame, date_column: str, value_column: str, aggregate: str = "none",
+                   how: str = "mean") -> PreparedSeries:
+    """Validate and tidy two columns of a table into a forecastable series.
+
+    ``aggregate`` resamples to hourly/daily/weekly/monthly with ``how`` (mean or
+    sum); empty periods stay missing. Raises InputError for what cannot be
+    repaired: unparseable dates, non-numeric values, too few points, a constant series.
+    """
+    if date_column == value_column:
+        raise InputError("The date column and the value column must be different columns.")
+    if aggregate not in AGGREGATIONS:
+        raise InputError(f"Unknown aggregation '{aggregate}'; choose one of {', '.join(AGGREGATIONS)}.")
+    notes: list[str] = []
+    dates = parse_dates(frame, date_column)
+    values = numeric_column(frame, value_column).astype(float)
+    tidy = pd.DataFrame({"ds": dates, "y": values})
+    blank = tidy["ds"].isna()
+    if blank.any():
+        notes.append(f"{int(blank.sum())} row(s) without a date were dropped.")
+        tidy = tidy[~blank]
+    tidy = tidy.sort_values("ds", ignore_index=True)
+    duplicated = int(tidy["ds"].duplicated().sum())
+    if duplicated and AGGREGATIONS[aggregate] is None:
+        notes.append(f"{duplicated} duplicated date(s): values on the same date were combined by their {how}.")
+        tidy = _combine(tidy.groupby("ds")["y"], how).reset_index()
+    if AGGREGATIONS[aggregate] is not None:
+        before = len(tidy)
+        tidy = _combine(tidy.set_index("ds")["y"].resample(AGGREGATIONS[aggregate]), how).reset_index()
+        notes.append(f"Aggregated {before} rows to {len(tidy)} {aggregate} values by their {how}.")
+    missing = int(tidy["y"].isna().sum())
+    if missing:
+        notes.append(f"{missing} missing value(s) are left as gaps: Prophet fits around them; the baselines "
+                     "see them linearly interpolated.")
+    observed = tidy["y"].dropna()
+    if len(observed) < MIN_POINTS:
+        raise InputError(f"Only {len(observed)} dated, non-missing values; at least {MIN_POINTS} are needed to fit "
+                         "and evaluate a forecast. Upload a longer series or aggregate less.")
+    if observed.nunique() == 1:
+        raise InputError(f"The series is constant (every value is {observed.iloc[0]:g}): there is nothing to model, "
+                         "the forecast is that value. Check that you picked the right value column.")
+    return PreparedSeries(tidy[["ds", "y"]], infer_cadence(tidy["ds"]), tuple(notes))
+
+
+def parse_dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column as timezone-naive timestamps; InputError naming a bad value if some do not parse."""
+    if column not in frame.columns:
+        raise InputError(f"There is no column '{column}'. Columns: {', '.join(map(str, frame.columns))}.")
+    raw = frame[column]
+    if pd.api.types.is_numeric_dtype(raw) and not _looks_like_years(raw):
+        raise InputError(f"Column '{column}' holds numbers, not dates. Pick the column with dates such as 2024-01-31.")
+    text = raw.astype("string").str.strip()
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+    bad = text[parsed.isna() & text.notna() & (text != "")]
+    if len(bad):
+        raise InputError(f"Column '{column}' has {len(bad)} value(s) that are not dates, such as "
+                         f"{str(bad.iloc[0])[:40]!r}. Use dates like 2024-01-31 or 2024-01-31 13:00.")
+    return parsed.dt.tz_localize(None)
+
+
+def _looks_like_years(column: pd.Series) -> bool:
+    return bool(column.dropna().between(1000, 2999).all() and (column.dropna() % 1 == 0).all())
+
+
+def _combine(grouped, how: str) -> pd.Series:
+    """Mean or sum per group; a group with no values stays missing (a gap, not a zero)."""
+    if how == "sum":
+        return grouped.sum(min_count=1)
+    if how == "mean":
+        return grouped.mean()
+    raise InputError(f"Unknown way to combine values '{how}'; use mean or sum.")
+
+
+def infer_cadence(dates: pd.Series) -> Cadence:
+    """The series' observation frequency from the median gap between dates."""
+    gap = pd.Series(dates).sort_values().diff().median()
+    days = gap / pd.Timedelta(days=1)
+    if days < 1 / 24 * 0.99:
+        minutes = max(1, round(gap / pd.Timedelta(minutes=1)))
+        return Cadence(f"{minutes} minutes", f"{minutes}min", pd.Timedelta(minutes=minutes), max(1, 1440 // minutes))
+    if days < 0.9:
+        hours = max(1, round(days * 24))
+        return Cadence("hour" if hours == 1 else f"{hours} hours", f"{hours}h", pd.Timedelta(hours=hours),
+                       max(1, 24 // hours))
+    if days < 3:
+        return Cadence("day", "D", pd.Timedelta(days=1), 7)
+    if days < 20:
+        return Cadence("week", "7D", pd.Timedelta(days=7), 52)
+    if days < 60:
+        month_start = (pd.Series(dates).dt.day == 1).all()
+        return Cadence("month", "MS" if month_start else "ME", pd.Timedelta(days=30.4375), 12)
+    if days < 200:
+        return Cadence("quarter", "QS", pd.Timedelta(days=91.3125), 4)
+    return Cadence("year", "YS", pd.Timedelta(days=365.25), 1)
+
+
+def regular(frame: pd.DataFrame, cadence: Cadence) -> pd.Series:
+    """``y`` on an evenly spaced grid of the cadence (gaps as NaN), indexed by date.
+
+    Dates that do not fall on the grid (say, business days on a daily grid) are
+    matched to the nearest grid point.
+    """
+    series = frame.set_index("ds")["y"]
+    grid = pd.date_range(series.index[0], series.index[-1], freq=cadence.freq)
+    if len(grid) == 0 or grid[0] != series.index[0]:
+        grid = pd.DatetimeIndex([series.index[0]]).append(grid)
+    position = grid.get_indexer(series.index, method="nearest")
+    return series.groupby(position).mean().reindex(range(len(grid))).set_axis(grid)

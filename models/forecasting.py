@@ -1,0 +1,306 @@
+"""Prophet forecasts with the analyst's settings, and an honest check against simple baselines.
+
+Prophet (Taylor and Letham, 2017) models a series as a generalised additive
+model: a piecewise trend (linear, or logistic towards a capacity) plus Fourier
+seasonalities plus holiday effects. Here it is fitted with settings chosen on
+the page, saved through the model cache with Prophet's own JSON serialisation
+(no pickle), and evaluated on a holdout and by rolling-origin cross-validation
+(``prophet.diagnostics.cross_validation``) next to a seasonal-naive and a
+Holt-Winters forecast scored on exactly the same points.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
+from models.errors import InputError
+from models.forecast_baselines import baselines
+from models.forecast_data import PreparedSeries, regular
+from models.forecast_metrics import horizon_bands, metrics_by
+
+MODEL_FILE = "model.json"
+PROPHET = "Prophet"
+
+
+def _quiet() -> None:
+    """Keep cmdstanpy's per-fit INFO lines and Prophet's notices out of the logs."""
+    from cmdstanpy.utils import get_logger
+
+    get_logger().setLevel(logging.WARNING)
+    logging.getLogger("prophet").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class ProphetParams:
+    """Every Prophet setting the page exposes; hashable, and part of the cache key."""
+
+    growth: str = "linear"  # or "logistic" (needs cap; floor optional)
+    cap: float | None = None
+    floor: float | None = None
+    seasonality_mode: str = "additive"  # or "multiplicative"
+    yearly: bool = True
+    weekly: bool = True
+    daily: bool = False
+    country: str | None = None  # holidays of this country (ISO code), or none
+    changepoint_prior_scale: float = 0.05
+    seasonality_prior_scale: float = 10.0
+    interval_width: float = 0.8
+
+    def check(self, y: pd.Series) -> None:
+        """InputError for settings that cannot work with this series."""
+        if self.growth not in ("linear", "logistic"):
+            raise InputError(f"Unknown growth '{self.growth}'; use linear or logistic.")
+        if self.growth == "logistic":
+            if self.cap is None:
+                raise InputError("Logistic growth needs a cap: the level the series saturates at.")
+            if self.floor is not None and self.floor >= self.cap:
+                raise InputError(f"The floor ({self.floor:g}) must be below the cap ({self.cap:g}).")
+            if y.max() > self.cap or (self.floor is not None and y.min() < self.floor):
+                raise InputError(f"The data run from {y.min():g} to {y.max():g}, outside the cap/floor range; "
+                                 "set the cap above the highest value and the floor below the lowest.")
+        if not 0 < self.interval_width < 1:
+            raise InputError("The interval width must be between 0 and 1 (0.8 means an 80% interval).")
+
+    def config(self) -> dict:
+        return asdict(self)
+
+
+def default_params(series: PreparedSeries) -> ProphetParams:
+    """Seasonalities the data can support: a cycle needs at least two repetitions and a finer cadence."""
+    span = series.frame["ds"].max() - series.frame["ds"].min()
+    step = series.cadence.step
+    return ProphetParams(
+        yearly=span >= pd.Timedelta(days=730) and step <= pd.Timedelta(days=31),
+        weekly=span >= pd.Timedelta(days=14) and step <= pd.Timedelta(days=1),
+        daily=span >= pd.Timedelta(days=2) and step < pd.Timedelta(days=1),
+    )
+
+
+def uncertainty_samples() -> int:
+    """Posterior draws for the intervals: fewer in quick mode (tests), where exact bands matter less."""
+    return 200 if quick_mode() else 1000
+
+
+def with_bounds(frame: pd.DataFrame, params: ProphetParams) -> pd.DataFrame:
+    """Add the cap and floor columns Prophet needs for logistic growth (history and future alike)."""
+    frame = frame.copy()
+    if params.growth == "logistic":
+        frame["cap"] = params.cap
+        if params.floor is not None:
+            frame["floor"] = params.floor
+    return frame
+
+
+def build_prophet(params: ProphetParams):
+    """An unfitted Prophet with these settings."""
+    from prophet import Prophet
+
+    _quiet()
+    model = Prophet(
+        growth=params.growth,
+        seasonality_mode=params.seasonality_mode,
+        yearly_seasonality=params.yearly,
+        weekly_seasonality=params.weekly,
+        daily_seasonality=params.daily,
+        changepoint_prior_scale=params.changepoint_prior_scale,
+        seasonality_prior_scale=params.seasonality_prior_scale,
+        interval_width=params.interval_width,
+        uncertainty_samples=uncertainty_samples(),
+    )
+    if params.country:
+        model.add_country_holidays(country_name=params.country)
+    return model
+
+
+def fit_prophet(series: PreparedSeries, params: ProphetParams):
+    """Fit Prophet to the series' observed points (missing values are skipped, not filled)."""
+    params.check(series.frame["y"].dropna())
+    return build_prophet(params).fit(with_bounds(series.frame, params))
+
+
+def save_model(model, folder: Path) -> None:
+    from prophet.serialize import model_to_json
+
+    (Path(folder) / MODEL_FILE).write_text(model_to_json(model))
+
+
+def load_model(folder: Path):
+    from prophet.serialize import model_from_json
+
+    _quiet()
+    return model_from_json((Path(folder) / MODEL_FILE).read_text())
+
+
+def artifact_spec(series: PreparedSeries, params: ProphetParams) -> ArtifactSpec:
+    """Cache identity of a fit: the settings, the cadence and a hash of the exact series."""
+    config = {**params.config(), "freq": series.cadence.freq, "uncertainty_samples": uncertainty_samples()}
+    return ArtifactSpec("prophet-forecast", config, series.key)
+
+
+def fit_cached(series: PreparedSeries, params: ProphetParams, cache: ModelCache | None = None,
+               progress: TrainingProgress | None = None):
+    """The fitted Prophet for (series, params): loaded from the model cache, or fitted and saved as JSON."""
+    params.check(series.frame["y"].dropna())
+
+    def train(folder: Path, progress: TrainingProgress) -> None:
+        progress.update(0.05, f"Fitting Prophet to {series.frame['y'].notna().sum()} points")
+        save_model(fit_prophet(series, params), folder)
+        progress.update(1.0, "Prophet fitted")
+
+    return (cache or ModelCache()).get_or_train(artifact_spec(series, params), train, load_model, progress)
+
+
+def forecast(model, series: PreparedSeries, horizon: int, params: ProphetParams) -> pd.DataFrame:
+    """History and ``horizon`` future steps: ds, y (NaN in the future), yhat, interval and every component."""
+    future = model.make_future_dataframe(periods=int(horizon), freq=series.cadence.freq)
+    predicted = model.predict(with_bounds(future, params))
+    columns = ["ds", "yhat", "yhat_lower", "yhat_upper", "trend", *component_names(model)]
+    frame = predicted[columns].merge(series.frame, on="ds", how="left")
+    return frame[["ds", "y", *columns[1:]]]
+
+
+def component_names(model) -> list[str]:
+    """The additive/multiplicative parts Prophet estimated besides the trend: seasonalities, then holidays."""
+    names = list(model.seasonalities)
+    if model.train_holiday_names is not None and len(model.train_holiday_names):
+        names.append("holidays")
+    return names
+
+
+def seasonality_profile(model, name: str, points: int = 400) -> pd.DataFrame:
+    """One full cycle of a seasonality (a week, a year, a day) as ds and its effect, like Prophet's own plots."""
+    from prophet.plot import seasonality_plot_df
+
+    period = model.seasonalities[name]["period"]
+    ds = pd.Timestamp("2017-01-01") + pd.to_timedelta(np.linspace(0, period, points, endpoint=False), unit="D")
+    effect = model.predict_seasonal_components(seasonality_plot_df(model, pd.Series(ds)))
+    return pd.DataFrame({"ds": ds, "effect": effect[name].to_numpy(), "period_days": period})
+
+
+def significant_changepoints(model, threshold: float = 0.01) -> pd.Series:
+    """Changepoints where the trend's slope really changes (|mean rate change| >= threshold), as Prophet plots them."""
+    deltas = np.nanmean(model.params["delta"], axis=0)
+    return pd.Series(model.changepoints[np.abs(deltas) >= threshold].to_numpy())
+
+
+@dataclass
+class Evaluation:
+    """Forecast points of every model at every cutoff, on the same dates; the last cutoff is the holdout."""
+
+    points: pd.DataFrame  # model, cutoff, ds, step, y, yhat, yhat_lower, yhat_upper
+    horizon: int
+
+    @property
+    def holdout_cutoff(self) -> pd.Timestamp:
+        return self.points["cutoff"].max()
+
+    @property
+    def holdout(self) -> pd.DataFrame:
+        return self.points[self.points["cutoff"] == self.holdout_cutoff]
+
+    @property
+    def folds(self) -> int:
+        return self.points["cutoff"].nunique()
+
+
+def rolling_cutoffs(series: PreparedSeries, horizon: int, folds: int) -> list[pd.Timestamp]:
+    """Forecast origins for rolling-origin evaluation, oldest first.
+
+    The last leaves exactly ``horizon`` steps of data after it (the holdout);
+    earlier ones step back by half a horizon. Every origin keeps at least
+    twice the horizon (and ten points) of history before it; origins that
+    cannot are dropped, and InputError says so if not even the holdout fits.
+    """
+    grid = regular(series.frame, series.cadence)
+    grid = grid[: grid.last_valid_index()]
+    observed_before = grid.notna().cumsum().to_numpy()
+    spacing = max(1, horizon // 2)
+    needed = max(10, 2 * horizon)
+    positions = [len(grid) - 1 - horizon - k * spacing for k in range(folds)]
+    usable = [p for p in positions if p >= 0 and observed_before[p] >= needed]
+    if not usable:
+        longest = max(1, (int(grid.notna().sum()) - 10) // 3)
+        raise InputError(f"A {horizon}-step horizon leaves too little history to test on: evaluation needs twice "
+                         f"the horizon before the holdout. Shorten the horizon to at most {longest} steps.")
+    return sorted(grid.index[p] for p in usable)
+
+
+def evaluate(model, series: PreparedSeries, horizon: int, folds: int, params: ProphetParams,
+             progress: TrainingProgress | None = None) -> Evaluation:
+    """Rolling-origin evaluation of Prophet and the baselines on identical forecast points.
+
+    Prophet is refitted at each cutoff by ``prophet.diagnostics.cross_validation``;
+    each baseline is fitted to the same history (on a regular grid) and scored on
+    exactly the dates Prophet forecast there.
+    """
+    from prophet.diagnostics import cross_validation
+
+    _quiet()
+    progress = progress or TrainingProgress()
+    cadence = series.cadence
+    cutoffs = rolling_cutoffs(series, horizon, folds)
+    progress.update(0.05, f"Cross-validating Prophet at {len(cutoffs)} cutoff(s)")
+    # From the last cutoff to the last observation is exactly ``horizon`` steps of the calendar
+    # (months vary in length, so this is measured, not computed from an average step).
+    window = series.frame.dropna()["ds"].max() - cutoffs[-1]
+    prophet_points = cross_validation(model, horizon=window, cutoffs=cutoffs, disable_tqdm=True)
+    prophet_points["model"] = PROPHET
+    progress.update(0.7, "Fitting the baselines at the same cutoffs")
+    grid = regular(series.frame, cadence)
+    baseline_rows = []
+    for cutoff, targets in prophet_points.groupby("cutoff"):
+        steps = cadence.steps_between(cutoff, targets["ds"]).clip(lower=1).to_numpy()
+        history = grid[:cutoff].to_numpy()
+        for baseline in baselines(cadence.season, params.seasonality_mode == "multiplicative"):
+            predicted = baseline.fit(history).predict(int(steps.max()))
+            baseline_rows.append(targets[["ds", "y", "cutoff"]].assign(model=baseline.name, yhat=predicted[steps - 1]))
+    points = pd.concat([prophet_points, *baseline_rows], ignore_index=True)
+    points["step"] = cadence.steps_between(points["cutoff"], points["ds"]).clip(lower=1)
+    points = points[points["step"] <= horizon]
+    progress.update(1.0, "Evaluation done")
+    columns = ["model", "cutoff", "ds", "step", "y", "yhat", "yhat_lower", "yhat_upper"]
+    return Evaluation(points[columns].reset_index(drop=True), horizon)
+
+
+def comparison(evaluation: Evaluation) -> pd.DataFrame:
+    """One row per model: holdout and cross-validated MAE/RMSE/MAPE/coverage, and Prophet's MAE relative to it."""
+    holdout = metrics_by(evaluation.holdout, "model").set_index("model")
+    overall = metrics_by(evaluation.points, "model").set_index("model")
+    table = pd.DataFrame({
+        "holdout MAE": holdout["MAE"], "holdout RMSE": holdout["RMSE"], "holdout MAPE %": holdout["MAPE %"],
+        "holdout coverage %": holdout["coverage %"],
+        "CV MAE": overall["MAE"], "CV RMSE": overall["RMSE"], "CV MAPE %": overall["MAPE %"],
+        "CV coverage %": overall["coverage %"],
+    })
+    table["Prophet CV MAE vs this, %"] = 100 * (table.loc[PROPHET, "CV MAE"] / table["CV MAE"] - 1)
+    order = [PROPHET] + [m for m in table.index if m != PROPHET]
+    return table.loc[order].reset_index()
+
+
+def verdicts(table: pd.DataFrame) -> list[str]:
+    """Plain sentences saying whether Prophet beats each baseline on cross-validated MAE, and by how much."""
+    mae = table.set_index("model")["CV MAE"]
+    prophet = mae[PROPHET]
+    sentences = []
+    for name, baseline in mae.drop(PROPHET).items():
+        change = 100 * (prophet / baseline - 1)
+        if change < 0:
+            sentences.append(f"Prophet beats {name}: its cross-validated MAE is {-change:.1f}% lower "
+                             f"({prophet:.4g} vs {baseline:.4g}).")
+        else:
+            sentences.append(f"Prophet does not beat {name}: its cross-validated MAE is {change:.1f}% higher "
+                             f"({prophet:.4g} vs {baseline:.4g}), so the simpler model is the better forecast here.")
+    return sentences
+
+
+def metrics_by_horizon(evaluation: Evaluation, max_bands: int | None = None) -> pd.DataFrame:
+    """Cross-validated metrics per model and horizon step, or per band of steps when ``max_bands`` is given."""
+    points = evaluation.points
+    if max_bands is None:
+        return metrics_by(points, ["model", "step"])
+    return metrics_by(points.assign(horizon=horizon_bands(points["step"], max_bands)), ["horizon", "model"])
