@@ -8,14 +8,20 @@ for ranking (precision@k, recall@k); tuning uses ``GridSearchCV``.
 unseen movies, similar movies, one explained prediction, and cold start
 (a new user's ratings are folded into the data and the model is refitted).
 
-Nothing here is saved to disk: Surprise models only persist through pickle,
-and an SVD on ml-latest-small refits in seconds.
+Fitted models are never saved: Surprise models only persist through pickle, and
+an SVD on ml-latest-small refits in seconds. The slow evaluations (cross-validation,
+grid searches) are kept as JSON in the model cache, keyed by their configuration
+and the data's checksum.
 """
 from __future__ import annotations
 
+import io
+import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,7 +29,7 @@ from surprise import (SVD, BaselineOnly, Dataset, KNNBaseline, KNNBasic, KNNWith
                       SVDpp, accuracy)
 from surprise.model_selection import GridSearchCV, KFold, cross_validate, train_test_split
 
-from models.cache import TrainingProgress
+from models.cache import ArtifactSpec, ModelCache, TrainingProgress
 from models.errors import InputError
 
 ALGORITHMS = {
@@ -275,6 +281,20 @@ class Recommender:
             raise InputError(f"Movie id {item} is not among the rated movies{known}. Pick another movie id; "
                              f"e.g. {self.counts_.index[0]} = {self.title(self.counts_.index[0])}.") from None
 
+    def find(self, query: str) -> int:
+        """A movie id from what a person typed: an id, or words of a title (the most-rated match wins)."""
+        text = str(query).strip()
+        if not text:
+            raise InputError("Type a movie id or a few words of its title.")
+        if text.isdigit():
+            self._inner_item(int(text))
+            return int(text)
+        rated = self.movies_[self.movies_.index.isin(self.counts_.index)]
+        matches = rated.index[rated["title"].str.contains(text, case=False, regex=False)]
+        if not len(matches):
+            raise InputError(f"No rated movie has {text!r} in its title; try fewer words or a movie id.")
+        return int(self.counts_[matches].idxmax())
+
     def title(self, item) -> str:
         return str(self.movies_.at[item, "title"]) if item in self.movies_.index else f"movie {item}"
 
@@ -427,3 +447,64 @@ def cold_start(ratings: pd.DataFrame, movies: pd.DataFrame, new_ratings: dict, a
 def grid_size(grid: dict) -> int:
     """How many parameter combinations a grid has."""
     return math.prod(len(values) for values in grid.values())
+
+
+# ---------------------------------------------------------------- slow results, kept as JSON
+
+def comparison_spec(data_checksum: str, users: int | None, names: list[str], folds: int, k: int,
+                    threshold: float) -> ArtifactSpec:
+    """What identifies a comparison run (``users``: the quick-mode subset size, None for all users)."""
+    return ArtifactSpec("recommender-comparison", {"users": users, "names": list(names), "folds": folds, "k": k,
+                                                   "threshold": threshold}, data_checksum)
+
+
+def grid_spec(data_checksum: str, users: int | None, algorithm: str, grid: dict, folds: int) -> ArtifactSpec:
+    """What identifies a grid search run."""
+    return ArtifactSpec("recommender-grid", {"users": users, "algorithm": algorithm,
+                                             "grid": {p: list(v) for p, v in grid.items()}, "folds": folds},
+                        data_checksum)
+
+
+def _stored(spec: ArtifactSpec, compute: Callable[[TrainingProgress], dict], progress: TrainingProgress | None,
+            cache: ModelCache | None) -> dict:
+    """``compute(progress)`` once, saved as results.json in the model cache; read back afterwards."""
+    def train(folder: Path, progress: TrainingProgress) -> None:
+        (folder / "results.json").write_text(json.dumps(compute(progress)))
+
+    def load(folder: Path) -> dict:
+        return json.loads((folder / "results.json").read_text())
+
+    return (cache or ModelCache()).get_or_train(spec, train, load, progress)
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_json(io.StringIO(text), orient="split")
+
+
+def stored_comparison(ratings: pd.DataFrame, spec: ArtifactSpec, progress: TrainingProgress | None = None,
+                      cache: ModelCache | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``cross_validate_algorithms`` and ``split_evaluation`` as configured in ``spec``, computed once."""
+    config = spec.config
+
+    def compute(progress: TrainingProgress) -> dict:
+        cv = cross_validate_algorithms(ratings, config["names"], config["folds"], progress=progress)
+        split = split_evaluation(ratings, config["names"], k=config["k"], threshold=config["threshold"],
+                                 progress=progress)
+        return {"cv": cv.to_json(orient="split"), "split": split.to_json(orient="split")}
+
+    results = _stored(spec, compute, progress, cache)
+    return _frame(results["cv"]), _frame(results["split"])
+
+
+def stored_grid_search(ratings: pd.DataFrame, spec: ArtifactSpec, progress: TrainingProgress | None = None,
+                       cache: ModelCache | None = None) -> GridResult:
+    """``grid_search`` as configured in ``spec``, computed once."""
+    config = spec.config
+
+    def compute(progress: TrainingProgress) -> dict:
+        result = grid_search(ratings, config["algorithm"], config["grid"], config["folds"], progress=progress)
+        return {"table": result.table.to_json(orient="split"), "best_params": result.best_params,
+                "best_rmse": result.best_rmse, "best_mae": result.best_mae, "n_items": result.n_items}
+
+    results = _stored(spec, compute, progress, cache)
+    return GridResult(_frame(results.pop("table")), **results)

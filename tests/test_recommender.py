@@ -3,9 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from models.cache import ModelCache
 from models.errors import InputError
-from models.recommender import (KNN_GRID, Recommender, cold_start, cross_validate_algorithms, fold_in, grid_search,
-                                grid_size, precision_recall_at_k, split_evaluation)
+from models.recommender import (KNN_GRID, Recommender, cold_start, comparison_spec, cross_validate_algorithms,
+                                fold_in, grid_search, grid_size, grid_spec, precision_recall_at_k, split_evaluation,
+                                stored_comparison, stored_grid_search)
 
 LIKED_BY_A, LIKED_BY_B = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10]
 TARGET = 0  # a group-A user who has rated movies 1-3 (5 stars) and 6-7 (1 star)
@@ -160,3 +162,30 @@ def test_grid_search_reports_every_combination_best_first(data):
     Recommender("KNNBasic", **knn.best_params).fit(*data)  # the best parameters are usable as they are
     with pytest.raises(InputError, match="at least one value"):
         grid_search(ratings, "SVD", {"n_factors": []})
+
+
+def test_movies_are_found_by_id_or_title_words(data):
+    ratings, movies = data
+    model = Recommender("BaselineOnly").fit(ratings, movies)
+    assert model.find(" 7 ") == 7 and model.find("movie 10") == 10 and model.find("MOVIE 3") == 3
+    for query, message in (("", "Type a movie id"), ("Casablanca", "No rated movie has 'Casablanca'"),
+                           ("11", "Movie id 11 is not among the rated movies")):
+        with pytest.raises(InputError, match=message):
+            model.find(query)
+
+
+def test_slow_results_are_computed_once_and_read_back_from_json(data, tmp_path):
+    ratings, _ = data
+    cache = ModelCache(tmp_path)
+    spec = comparison_spec("tiny", None, ["KNNBasic", "NormalPredictor"], 3, 3, 4.0)
+    cv, split = stored_comparison(ratings, spec, cache=cache)
+    assert cache.has(spec) and list(tmp_path.glob("*/results.json")) and not list(tmp_path.rglob("*.pkl"))
+    cv_again, split_again = stored_comparison(ratings.iloc[:0], spec, cache=cache)  # no data needed the 2nd time
+    pd.testing.assert_frame_equal(cv, cv_again)
+    pd.testing.assert_frame_equal(split, split_again)
+    spec = grid_spec("tiny", None, "KNNBasic", {"k": [2, 5], "similarity": ["msd"], "user_based": [True, False]}, 3)
+    first = stored_grid_search(ratings, spec, cache=cache)
+    again = stored_grid_search(ratings.iloc[:0], spec, cache=cache)
+    pd.testing.assert_frame_equal(first.table, again.table)
+    assert again.best_params == first.best_params and again.best_rmse == first.best_rmse
+    assert isinstance(again.best_params["user_based"], bool)

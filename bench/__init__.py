@@ -1,0 +1,1 @@
+"""Benchmark scripts: ``python -m bench.<area>`` prints the figures an issue asks for."""

@@ -1,0 +1,277 @@
+"""Movie recommendations: SVD and k-NN collaborative filtering with scikit-surprise on MovieLens."""
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from components.data_status import attribution, load_or_explain
+from components.progress import StreamlitProgress
+from data.movielens import DATASET_KEYS, LOADERS, MovieLens
+from data.locate import dataset_checksum
+from models.cache import ModelCache, quick_mode
+from models.errors import InputError
+from models.recommender import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES,
+                                SVD_GRID, Recommender, cold_start, comparison_spec, first_users, grid_size, grid_spec,
+                                stored_comparison, stored_grid_search)
+
+QUICK = quick_mode()
+QUICK_USERS = 100  # quick mode (tests, CI): only the first 100 users' ratings
+FOLDS = 3 if QUICK else 5
+GRID_FOLDS = 3
+
+st.title("Movie recommendations")
+st.write(
+    "Collaborative filtering learns what you will like from what people with similar tastes rated. "
+    "**SVD** factorises the sparse user × movie rating matrix into a few latent taste factors; **k-NN** predicts "
+    "from the most similar users (or movies) under cosine, Pearson or mean-squared-difference similarity. "
+    "Everything runs on [scikit-surprise](https://surpriselib.com)."
+)
+
+
+@st.cache_data(show_spinner=False)
+def movielens(name: str, quick: bool) -> MovieLens:
+    data = load_or_explain(LOADERS[name])
+    return MovieLens(first_users(data.ratings, QUICK_USERS), data.movies) if quick else data
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def fitted(name: str, quick: bool, algorithm: str, params: tuple) -> Recommender:
+    """One fitted model per (data set, algorithm, parameters), kept for the server's lifetime."""
+    data = movielens(name, quick)
+    return Recommender(algorithm, **dict(params)).fit(data.ratings, data.movies)
+
+
+def model(algorithm: str, params: dict) -> Recommender:
+    with st.spinner(f"Fitting {algorithm} on {len(data.ratings):,} ratings..."):
+        return fitted(name, QUICK, algorithm, tuple(sorted(params.items())))
+
+
+def stored(spec, compute, label: str, heading: str):
+    """Results already in the model cache, else computed behind a button with a progress bar; None until then."""
+    if ModelCache().has(spec):
+        return compute(data.ratings, spec)
+    if st.button(label):
+        progress = StreamlitProgress(heading)
+        result = compute(data.ratings, spec, progress)
+        progress.done("Done")
+        return result
+    return None
+
+
+def show_error(error: InputError) -> None:
+    st.error(str(error), icon=":material/error:")
+
+
+# ---------------------------------------------------------------- data and model
+name = st.radio("Data set", list(LOADERS), horizontal=True,
+                captions=["2018, 0.5-5 stars", "1998, 1-5 stars (internal use only: no redistribution)"])
+data = movielens(name, QUICK)
+cols = st.columns(4)
+cols[0].metric("Ratings", f"{len(data.ratings):,}")
+cols[1].metric("Users", f"{data.ratings.user.nunique():,}")
+cols[2].metric("Rated movies", f"{data.ratings.item.nunique():,}")
+density = len(data.ratings) / (data.ratings.user.nunique() * data.ratings.item.nunique())
+cols[3].metric("Matrix filled", f"{density:.2%}")
+checksum, subset = dataset_checksum(DATASET_KEYS[name]), QUICK_USERS if QUICK else None
+if QUICK:
+    st.caption(f"Quick mode: only the first {QUICK_USERS} users' ratings are used.")
+
+st.subheader("The model")
+cols = st.columns(4)
+algorithm = cols[0].selectbox("Algorithm", list(ALGORITHMS), help="SVD++ adds implicit feedback; it fits ~20x slower.")
+params: dict = {}
+if algorithm in FACTOR_MODELS:
+    params["n_factors"] = cols[1].slider("Latent factors", 2, 200, 100 if algorithm == "SVD" else 20)
+    params["n_epochs"] = cols[2].slider("Epochs", 5, 100, 20)
+elif algorithm in KNN_MODELS:
+    params["user_based"] = cols[1].radio("Neighbours are", ["users", "movies"], horizontal=True) == "users"
+    params["similarity"] = cols[2].selectbox("Similarity", SIMILARITIES)
+    params["k"] = int(cols[3].number_input("k (neighbours)", min_value=1, max_value=5000, value=40))
+    population = data.ratings.user.nunique() if params["user_based"] else min(
+        data.ratings.item.nunique(), MAX_ITEM_BASED_ITEMS)
+    if params["k"] > population:
+        st.warning(f"k = {params['k']} is more than the {population:,} {'users' if params['user_based'] else 'movies'}"
+                   " there are: every one of them is a neighbour, so this is the same as k = "
+                   f"{population:,}.")
+    if not params["user_based"] and data.ratings.item.nunique() > MAX_ITEM_BASED_ITEMS:
+        st.caption(f"Item-based k-NN uses the {MAX_ITEM_BASED_ITEMS:,} most-rated movies, so that the movie × movie "
+                   "similarity matrix fits in memory.")
+recommender = model(algorithm, params)
+
+user_tab, similar_tab, explain_tab, you_tab, compare_tab, tune_tab = st.tabs(
+    ["For a user", "Similar movies", "Predict and explain", "You (cold start)", "Compare algorithms", "Tune"])
+
+# ---------------------------------------------------------------- one user
+with user_tab:
+    cols = st.columns(3)
+    user = int(cols[0].number_input("User id", value=int(data.ratings.user.min()), step=1, key="user"))
+    top_n = cols[1].slider("How many recommendations", 1, 50, 10)
+    min_ratings = cols[2].slider("Only movies rated by at least", 1, 100, 1 if QUICK else 10, key="min_ratings",
+                                 help="Movies few people rated get unreliable predictions.")
+    try:
+        rated = recommender.rated(user)
+        recommendations = recommender.recommend(user, top_n, min_ratings)
+    except InputError as error:
+        show_error(error)
+    else:
+        cols = st.columns(3)
+        cols[0].metric("Movies rated by this user", len(rated))
+        cols[1].metric("Their mean rating", f"{rated.rating.mean():.2f}")
+        cols[2].metric("Top recommendation", recommendations.title.iloc[0])
+        left, right = st.columns(2)
+        left.markdown(f"**Top {len(recommendations)} unseen movies for user {user}** ({algorithm})")
+        left.dataframe(recommendations.round({"predicted rating": 2}), hide_index=True, width="stretch")
+        if len(recommendations) < top_n:
+            left.info(f"Only {len(recommendations)} unseen movies have at least {min_ratings} ratings.")
+        right.markdown(f"**What user {user} rated** (best first)")
+        right.dataframe(rated, hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- similar movies
+with similar_tab:
+    cols = st.columns([2, 2, 1, 1])
+    query = cols[0].text_input("Movie id or words of its title", "Toy Story", key="similar_query")
+    source = cols[1].radio("Similarity from", ["SVD item factors (cosine)", "item-based k-NN (pearson_baseline)"])
+    n_similar = cols[2].slider("How many", 1, 30, 10, key="n_similar")
+    min_similar = cols[3].slider("Rated by at least", 1, 100, 1 if QUICK else 20, key="min_similar")
+    similar_model = (model("SVD", {"n_factors": 100, "n_epochs": 20}) if source.startswith("SVD") else
+                     model("KNNBaseline", {"k": 40, "similarity": "pearson_baseline", "user_based": False}))
+    try:
+        movie = similar_model.find(query)
+        similar = similar_model.similar_items(movie, n_similar, min_similar)
+    except InputError as error:
+        show_error(error)
+    else:
+        st.metric("Movies similar to", similar_model.title(movie))
+        st.dataframe(similar.round({"similarity": 3}), hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- one prediction, explained
+with explain_tab:
+    cols = st.columns(2)
+    explain_user = int(cols[0].number_input("User id", value=int(data.ratings.user.min()), step=1, key="explain_user"))
+    explain_query = cols[1].text_input("Movie id or words of its title", "Matrix", key="explain_query")
+    try:
+        movie = recommender.find(explain_query)
+        explanation = recommender.explain(explain_user, movie)
+    except InputError as error:
+        show_error(error)
+    else:
+        own = recommender.rated(explain_user).set_index("item")["rating"]
+        cols = st.columns(3)
+        cols[0].metric("Movie", recommender.title(movie))
+        cols[1].metric(f"Predicted rating ({algorithm})", f"{explanation.estimate:.2f}")
+        cols[2].metric("User's actual rating", f"{own[movie]:g}" if movie in own.index else "not rated")
+        st.write(explanation.summary)
+        if explanation.note:
+            st.warning(explanation.note)
+        if not explanation.parts.empty:
+            st.dataframe(explanation.parts.round(3), hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- cold start
+with you_tab:
+    st.write(f"Rate a handful of movies. Your ratings are **folded into the data as a new user and the {algorithm} "
+             "model is refitted on everything** (exact, not an approximation; a few seconds for SVD).")
+    popular = recommender.counts_.index[:150]
+    choices = st.multiselect("Movies you have seen (the 150 most rated)", list(popular),
+                             format_func=recommender.title, max_selections=20, key="cold_movies")
+    low, high = data.ratings.rating.min(), data.ratings.rating.max()
+    steps = [x / 2 for x in range(int(low * 2), int(high * 2) + 1, 1 if low % 1 else 2)]
+    mine = {item: st.select_slider(recommender.title(item), steps, value=steps[-1], key=f"cold_{item}")
+            for item in choices}
+    if not mine:
+        st.info("Pick at least one movie above and rate it to get recommendations.")
+    request = (name, algorithm, tuple(sorted(params.items())), tuple(mine.items()), top_n, min_ratings)
+    if mine and st.button("Recommend for me", type="primary"):
+        with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."):
+            try:
+                _, _, yours = cold_start(data.ratings, data.movies, mine, algorithm, top_n, min_ratings, **params)
+                st.session_state["cold_start"] = (request, yours)
+            except InputError as error:
+                show_error(error)
+    answered, yours = st.session_state.get("cold_start", (None, None))
+    if answered == request:
+        st.metric("Your top recommendation", yours.title.iloc[0])
+        st.dataframe(yours.round({"predicted rating": 2}), hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- comparing algorithms
+with compare_tab:
+    cols = st.columns([3, 1, 1])
+    names = cols[0].multiselect("Algorithms (Surprise defaults)", list(ALGORITHMS),
+                                [a for a in ALGORITHMS if a != "SVD++"], help="SVD++ takes minutes.", key="names")
+    k = cols[1].number_input("k for precision@k / recall@k", 1, 100, 10)
+    threshold = cols[2].number_input("Relevant when rated at least", float(low), float(high), 4.0, 0.5)
+    st.caption(f"RMSE and MAE: {FOLDS}-fold `cross_validate` on the same folds for every algorithm. "
+               "precision@k / recall@k: one 80/20 train/test split; each user's held-out movies are ranked by "
+               "predicted rating and the top k count as recommended, a movie as relevant when its true rating "
+               f"is at least {threshold:g}.")
+    if not names:
+        st.info("Choose at least one algorithm.")
+    elif (results := stored(comparison_spec(checksum, subset, names, FOLDS, int(k), float(threshold)),
+                            stored_comparison, "Run the comparison", "Cross-validating")) is not None:
+        cv, split = results
+        best = cv.loc[cv.RMSE.idxmin()]
+        cols = st.columns(3)
+        cols[0].metric("Lowest RMSE", f"{best.RMSE:.4f}", best.algorithm, delta_color="off")
+        cols[1].metric(f"Best precision@{k}", f"{split[f'precision@{k}'].max():.3f}",
+                       split.loc[split[f"precision@{k}"].idxmax(), "algorithm"], delta_color="off")
+        cols[2].metric(f"Best recall@{k}", f"{split[f'recall@{k}'].max():.3f}",
+                       split.loc[split[f"recall@{k}"].idxmax(), "algorithm"], delta_color="off")
+        st.dataframe(cv.round(4), hide_index=True, width="stretch")
+        errors = cv.melt(id_vars="algorithm", value_vars=["RMSE", "MAE"], var_name="metric", value_name="error")
+        errors["std"] = cv.melt(value_vars=["RMSE std", "MAE std"])["value"].to_numpy()
+        left, right = st.columns(2)
+        left.plotly_chart(px.bar(errors, x="algorithm", y="error", color="metric", barmode="group", error_y="std",
+                                 title=f"{FOLDS}-fold CV error (lower is better)"), width="stretch")
+        right.plotly_chart(px.bar(cv, x="algorithm", y=["fit time (s)", "test time (s)"], title="Time over all folds",
+                                  labels={"value": "seconds", "variable": ""}), width="stretch")
+        st.markdown("**Train/test split: error and ranking quality**")
+        st.dataframe(split.round(4), hide_index=True, width="stretch")
+        st.plotly_chart(px.bar(split.melt(id_vars="algorithm", value_vars=[f"precision@{k}", f"recall@{k}"]),
+                               x="algorithm", y="value", color="variable", barmode="group",
+                               title=f"Ranking quality at k = {k} (higher is better)", labels={"variable": ""}),
+                        width="stretch")
+    else:
+        st.info("Press the button to cross-validate the chosen algorithms (about a minute without SVD++); "
+                "the results are kept for next time.")
+
+# ---------------------------------------------------------------- tuning
+with tune_tab:
+    family = st.radio("Tune", ["SVD", "k-NN"], horizontal=True, key="tune_family")
+    cols = st.columns(4)
+    if family == "SVD":
+        tune_algorithm = "SVD"
+        grid = {"n_factors": cols[0].multiselect("Latent factors", [20, 50, 100, 150], SVD_GRID["n_factors"]),
+                "n_epochs": cols[1].multiselect("Epochs", [10, 20, 30, 50], SVD_GRID["n_epochs"]),
+                "lr_all": cols[2].multiselect("Learning rate", [0.002, 0.005, 0.01], SVD_GRID["lr_all"]),
+                "reg_all": cols[3].multiselect("Regularisation", [0.02, 0.05, 0.1, 0.2], SVD_GRID["reg_all"])}
+    else:
+        tune_algorithm = cols[0].selectbox("k-NN variant", KNN_MODELS, index=2)
+        grid = {"k": cols[1].multiselect("k", [10, 20, 40, 80], KNN_GRID["k"], key="grid_k"),
+                "similarity": cols[2].multiselect("Similarity", SIMILARITIES, KNN_GRID["similarity"], key="grid_sim"),
+                "user_based": [v == "users" for v in cols[3].multiselect("Neighbours", ["users", "movies"],
+                                                                          ["users", "movies"], key="grid_based")]}
+    combinations = grid_size(grid)
+    st.caption(f"{combinations} combinations × {GRID_FOLDS} folds = {combinations * GRID_FOLDS} fits with "
+               "`GridSearchCV`, ranked by mean RMSE."
+               + (f" With movie neighbours in the grid, only the {MAX_ITEM_BASED_ITEMS:,} most-rated movies are used."
+                  if False in grid.get("user_based", []) else ""))
+    if combinations == 0:
+        st.info("Choose at least one value for every parameter.")
+    elif (result := stored(grid_spec(checksum, subset, tune_algorithm, grid, GRID_FOLDS), stored_grid_search,
+                           "Run the grid search", "Grid search")) is not None:
+        cols = st.columns(3)
+        cols[0].metric("Best RMSE", f"{result.best_rmse:.4f}")
+        cols[1].metric("Its MAE", f"{result.best_mae:.4f}")
+        cols[2].metric("Movies used", f"{result.n_items:,}")
+        st.write("**Best parameters:** " + ", ".join(f"{p} = {v}" for p, v in result.best_params.items()))
+        st.dataframe(result.table.round(4), hide_index=True, width="stretch")
+        labels = result.table.drop(columns=["RMSE", "RMSE std", "MAE", "fit time (s)"]).astype(str).agg(", ".join, axis=1)
+        st.plotly_chart(px.bar(x=result.table["RMSE"], y=labels, orientation="h", error_x=result.table["RMSE std"],
+                               labels={"x": "mean CV RMSE", "y": ""}, title="Every combination (best on top)")
+                        .update_yaxes(autorange="reversed"), width="stretch")
+    else:
+        st.info("Press the button to run the search; the results are kept for next time.")
+
+attribution(DATASET_KEYS[name])
+st.caption("Cite: F. Maxwell Harper and Joseph A. Konstan (2015), The MovieLens Datasets: History and Context, "
+           "ACM TiiS 5(4), doi:10.1145/2827872. GroupLens terms: research use only, no commercial use, no implied "
+           "endorsement by the University of Minnesota or GroupLens"
+           + ("; ml-100k may not be redistributed." if name == "ml-100k" else "."))
