@@ -19,16 +19,16 @@ class Example:
 
 
 EXAMPLES: dict[str, Example] = {
-    "Peyton Manning page views (daily)": Example(
-        "example_wp_log_peyton_manning.csv",
-        "Natural log of daily views of Peyton Manning's Wikipedia page, 2007-2016: yearly (NFL season) and "
-        "weekly cycles, playoff and Super Bowl spikes.",
-    ),
     "Air passengers (monthly)": Example(
         "example_air_passengers.csv",
         "Monthly international airline passengers (thousands), 1949-1960: the classic series whose seasonal "
         "swings grow with the trend, so multiplicative seasonality fits it.",
         multiplicative=True,
+    ),
+    "Peyton Manning page views (daily)": Example(
+        "example_wp_log_peyton_manning.csv",
+        "Natural log of daily views of Peyton Manning's Wikipedia page, 2007-2016: yearly (NFL season) and "
+        "weekly cycles, playoff and Super Bowl spikes.",
     ),
     "US retail sales (monthly)": Example(
         "example_retail_sales.csv",

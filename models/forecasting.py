@@ -304,3 +304,11 @@ def metrics_by_horizon(evaluation: Evaluation, max_bands: int | None = None) -> 
     if max_bands is None:
         return metrics_by(points, ["model", "step"])
     return metrics_by(points.assign(horizon=horizon_bands(points["step"], max_bands)), ["horizon", "model"])
+
+
+def holiday_countries() -> dict[str, str]:
+    """ISO code -> country name for every country whose public holidays Prophet can add."""
+    from holidays.registry import COUNTRIES
+
+    names = {codes[1]: key.replace("_", " ").title() for key, codes in COUNTRIES.items()}
+    return dict(sorted(names.items(), key=lambda item: item[1]))

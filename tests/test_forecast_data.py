@@ -1,0 +1,114 @@
+"""The built-in Prophet series and the validation of user series: every bad case refused or repaired in words."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.prophet_examples import EXAMPLES, load_example
+from models.errors import InputError
+from models.forecast_data import MIN_POINTS, guess_columns, infer_cadence, prepare_series, regular
+
+
+def daily(n: int = 40, start: str = "2024-01-01") -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.date_range(start, periods=n, freq="D").strftime("%Y-%m-%d"),
+                         "sales": np.arange(n, dtype=float) % 7 + 10})
+
+
+def test_every_example_loads_sorted_with_dates_and_values():
+    sizes = {"Air passengers (monthly)": 144, "Peyton Manning page views (daily)": 2905,
+             "R language page views (daily)": 2863, "Yosemite temperatures (5-minute)": 18721}
+    for name in EXAMPLES:
+        frame = load_example(name)
+        assert list(frame.columns) == ["ds", "y"]
+        assert pd.api.types.is_datetime64_any_dtype(frame["ds"])
+        assert frame["ds"].is_monotonic_increasing  # the R file is stored out of order
+        if name in sizes:
+            assert len(frame) == sizes[name]
+    assert load_example("Yosemite temperatures (5-minute)")["y"].isna().sum() == 12
+
+
+def test_example_cadences_are_recognised():
+    assert infer_cadence(load_example("Air passengers (monthly)")["ds"]).freq == "MS"
+    assert infer_cadence(load_example("Peyton Manning page views (daily)")["ds"]).season == 7
+    five = infer_cadence(load_example("Yosemite temperatures (5-minute)")["ds"])
+    assert (five.freq, five.season) == ("5min", 288)
+    hourly = prepare_series(load_example("Yosemite temperatures (5-minute)"), "ds", "y", "hourly")
+    assert (hourly.cadence.freq, hourly.cadence.season) == ("1h", 24)
+
+
+def test_column_guesses_prefer_date_names_and_numeric_values():
+    frame = pd.DataFrame({"store": ["a"] * 3, "Order date": ["2024-01-01", "2024-01-02", "2024-01-03"],
+                          "units": [1, 2, 3]})
+    assert guess_columns(frame) == ("Order date", "units")
+    unnamed = pd.DataFrame({"when": ["2024-01-01", "2024-01-02", "2024-01-03"], "v": ["1", "2", "3"]})
+    assert guess_columns(unnamed) == ("when", "v")
+
+
+def test_a_clean_series_passes_without_notes():
+    series = prepare_series(daily(), "date", "sales")
+    assert len(series.frame) == 40 and not series.notes
+    assert series.cadence.freq == "D"
+    assert series.key == prepare_series(daily(), "date", "sales").key
+    assert series.key != prepare_series(daily(41), "date", "sales").key
+
+
+@pytest.mark.parametrize("frame, message", [
+    (daily().assign(date=lambda f: f["date"].where(f.index != 5, "next tuesday")), "not dates"),
+    (daily().assign(date=range(40)), "numbers, not dates"),
+    (daily().assign(sales=lambda f: f["sales"].astype(object).where(f.index != 3, "n/a")), "not numeric"),
+    (daily(MIN_POINTS - 1), f"at least {MIN_POINTS}"),
+    (daily().assign(sales=5.0), "constant"),
+])
+def test_bad_series_are_refused_with_a_reason(frame, message):
+    with pytest.raises(InputError, match=message):
+        prepare_series(frame, "date", "sales")
+
+
+def test_same_column_twice_and_missing_column_are_refused():
+    with pytest.raises(InputError, match="different"):
+        prepare_series(daily(), "date", "date")
+    with pytest.raises(InputError, match="no column 'day'"):
+        prepare_series(daily(), "day", "sales")
+
+
+def test_duplicated_dates_are_combined_and_said():
+    frame = pd.concat([daily(), pd.DataFrame({"date": ["2024-01-01"], "sales": [20.0]})])
+    series = prepare_series(frame, "date", "sales")
+    assert len(series.frame) == 40
+    assert series.frame["y"].iloc[0] == pytest.approx((10 + 20) / 2)
+    assert any("1 duplicated date" in note for note in series.notes)
+    summed = prepare_series(frame, "date", "sales", how="sum")
+    assert summed.frame["y"].iloc[0] == 30
+
+
+def test_missing_values_stay_gaps_and_rows_without_dates_are_dropped():
+    frame = daily()
+    frame.loc[[4, 9], "sales"] = np.nan
+    frame.loc[12, "date"] = None
+    series = prepare_series(frame, "date", "sales")
+    assert len(series.frame) == 39 and series.frame["y"].isna().sum() == 2
+    assert any("2 missing value(s) are left as gaps" in note for note in series.notes)
+    assert any("without a date were dropped" in note for note in series.notes)
+
+
+def test_aggregation_sums_by_period_and_leaves_empty_periods_missing():
+    frame = daily(200)
+    frame = frame[~pd.to_datetime(frame["date"]).between("2024-01-15", "2024-01-28")]  # two empty weeks
+    weekly = prepare_series(frame, "date", "sales", "weekly", "sum")
+    assert weekly.cadence.season == 52
+    assert weekly.frame["y"].isna().sum() == 2
+    assert weekly.frame["y"].iloc[0] == pytest.approx(frame["sales"].iloc[0:7].sum())  # Mon 1 - Sun 7 Jan
+    monthly = prepare_series(daily(800), "date", "sales", "monthly")
+    assert monthly.cadence.freq == "MS" and len(monthly.frame) == 27
+
+
+def test_timezones_and_day_first_dates_parse():
+    frame = daily()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%dT00:00:00+02:00")
+    assert prepare_series(frame, "date", "sales").frame["ds"].dt.tz is None
+
+
+def test_regular_grid_puts_gaps_where_dates_are_missing():
+    frame = daily().drop(index=[10, 11])
+    series = prepare_series(frame, "date", "sales")
+    grid = regular(series.frame, series.cadence)
+    assert len(grid) == 40 and grid.isna().sum() == 2

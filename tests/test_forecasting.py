@@ -1,0 +1,110 @@
+"""Prophet through the model cache (JSON, no pickle), logistic growth, and evaluation against baselines."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.cache import ModelCache
+from models.errors import InputError
+from models.forecast_data import prepare_series
+from models.forecasting import (
+    PROPHET, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached, forecast,
+    metrics_by_horizon, rolling_cutoffs, seasonality_profile, significant_changepoints, verdicts,
+)
+
+WEEKLY = ProphetParams(yearly=False, weekly=True, daily=False)
+
+
+def weekly_series(n: int = 120, noise: float = 0.3):
+    t = np.arange(n)
+    y = 20 + 0.05 * t + 3 * np.sin(2 * np.pi * t / 7) + np.random.default_rng(1).normal(0, noise, n)
+    return prepare_series(pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=n), "y": y}), "ds", "y")
+
+
+@pytest.fixture(scope="module")
+def series():
+    return weekly_series()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return ModelCache(tmp_path_factory.mktemp("forecast-models"))
+
+
+@pytest.fixture(scope="module")
+def model(series, cache):
+    return fit_cached(series, WEEKLY, cache)
+
+
+def test_defaults_only_turn_on_seasonalities_the_data_can_show(series):
+    assert default_params(series) == ProphetParams(yearly=False, weekly=True, daily=False)
+
+
+def test_the_fit_is_saved_as_json_and_reloads_to_the_same_forecast(series, cache, model):
+    folder = next(p for p in cache.root.iterdir() if p.name.startswith("prophet-forecast-"))
+    assert sorted(p.name for p in folder.iterdir()) == ["MANIFEST.json", "model.json"]
+    reloaded = fit_cached(series, WEEKLY, cache, progress=None)
+    assert reloaded is not model  # read back from model.json, not refitted and not the same object
+    np.random.seed(0)
+    first = forecast(model, series, 14, WEEKLY)
+    np.random.seed(0)
+    second = forecast(reloaded, series, 14, WEEKLY)
+    pd.testing.assert_frame_equal(first, second)
+    assert len(first) == 120 + 14 and first["y"].tail(14).isna().all()
+    assert {"trend", "weekly"} <= set(first.columns)
+
+
+def test_weekly_seasonality_is_recovered(model):
+    profile = seasonality_profile(model, "weekly")
+    assert profile["period_days"].iloc[0] == 7
+    assert profile["effect"].max() - profile["effect"].min() == pytest.approx(6, rel=0.15)
+    assert component_names(model) == ["weekly"]
+    assert len(significant_changepoints(model)) <= len(model.changepoints)
+
+
+def test_evaluation_scores_every_model_on_the_same_points(series, model):
+    result = evaluate(model, series, horizon=7, folds=2, params=WEEKLY)
+    assert result.folds == 2
+    points = result.points
+    dates = {name: set(zip(group["cutoff"], group["ds"])) for name, group in points.groupby("model")}
+    assert set(dates) == {PROPHET, "Seasonal naive", "Holt-Winters (ETS)"}
+    assert dates[PROPHET] == dates["Seasonal naive"] == dates["Holt-Winters (ETS)"]
+    assert len(dates[PROPHET]) == 14 and points["step"].between(1, 7).all()
+    holdout = result.holdout
+    assert holdout["ds"].max() == series.frame["ds"].max() and holdout["step"].nunique() == 7
+    table = comparison(result)
+    assert list(table["model"])[0] == PROPHET and table["CV MAE"].lt(3).all()
+    assert table.loc[0, "CV coverage %"] > 0
+    assert len(verdicts(table)) == 2 and all("Prophet" in s and "%" in s for s in verdicts(table))
+    assert set(metrics_by_horizon(result)["step"]) == set(range(1, 8))
+    assert len(metrics_by_horizon(result, max_bands=3)) == 3 * 3
+
+
+def test_verdicts_say_who_wins_and_by_how_much():
+    table = pd.DataFrame({"model": [PROPHET, "Seasonal naive", "Holt-Winters (ETS)"], "CV MAE": [1.0, 2.0, 0.8]})
+    beat, lost = verdicts(table)
+    assert beat.startswith("Prophet beats Seasonal naive") and "50.0% lower" in beat
+    assert lost.startswith("Prophet does not beat Holt-Winters") and "25.0% higher" in lost
+
+
+def test_a_horizon_too_long_for_the_history_is_refused(series):
+    with pytest.raises(InputError, match="Shorten the horizon"):
+        rolling_cutoffs(series, horizon=60, folds=1)
+    assert len(rolling_cutoffs(series, horizon=10, folds=50)) < 50  # origins without enough history are dropped
+
+
+def test_logistic_growth_needs_a_sensible_cap(series):
+    with pytest.raises(InputError, match="needs a cap"):
+        ProphetParams(growth="logistic").check(series.frame["y"])
+    with pytest.raises(InputError, match="outside the cap"):
+        ProphetParams(growth="logistic", cap=10).check(series.frame["y"])
+    with pytest.raises(InputError, match="below the cap"):
+        ProphetParams(growth="logistic", cap=40, floor=50).check(series.frame["y"])
+
+
+def test_logistic_growth_with_holidays_saturates_below_the_cap(tmp_path):
+    short = weekly_series(90)
+    params = ProphetParams(growth="logistic", cap=30.0, floor=10.0, yearly=False, country="US")
+    model = fit_cached(short, params, ModelCache(tmp_path))
+    predicted = forecast(model, short, 200, params)
+    assert predicted["trend"].max() <= 30.0 + 1e-6
+    assert "holidays" in component_names(model) and "holidays" in predicted
