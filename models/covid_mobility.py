@@ -157,7 +157,9 @@ def relation_summary(index: pd.DataFrame, smoothed: pd.DataFrame, categories, st
                 "r (lag 0)": float(at_zero.iloc[0]) if len(at_zero) else np.nan,
                 "best lag (days)": search.best_lag_, "r at best lag": search.best_r_,
             })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["country", "category", "peak index", "peak date", "first rise",
+                                       "mobility extreme", "extreme date", "days rise to extreme", "r (lag 0)",
+                                       "best lag (days)", "r at best lag"])
 
 
 def ranking(index: pd.DataFrame, mobility: pd.DataFrame, categories, start, end, half_window: int = 6) -> pd.DataFrame:

@@ -8,7 +8,9 @@ import streamlit as st
 
 from components.data_status import attribution, load_or_explain
 from data.covid import CATEGORY_LABELS, INDEX_LABELS, load_mobility, load_oxcgrt
-from models.covid_mobility import LOCKDOWN_RISES, coverage_notes, ranking, relation_summary, smooth_mobility
+from models.covid_mobility import (
+    LOCKDOWN_RISES, coverage_notes, index_summary, ranking, relation_summary, smooth_mobility,
+)
 
 DEFAULT_COUNTRIES = ["Germany", "Sweden", "Italy", "New Zealand"]
 DEFAULT_CATEGORIES = ["workplaces", "transit_stations", "retail_and_recreation", "residential"]
@@ -124,7 +126,9 @@ def category_column(category: str) -> str:
 
 names = country_names()
 code_of = dict(zip(names["country"], names["country_code"]))
-first_day, last_day = index_rows("stringency")["date"].min().date(), index_rows("stringency")["date"].max().date()
+index_dates, mobility_dates = index_rows("stringency")["date"], mobility()["date"]
+first_day, last_day = index_dates.min().date(), index_dates.max().date()
+mobility_first, mobility_last = mobility_dates.min().date(), mobility_dates.max().date()
 
 countries = st.multiselect("Countries", list(code_of), default=DEFAULT_COUNTRIES)
 left, right = st.columns(2)
@@ -133,7 +137,7 @@ categories = left.multiselect("Mobility categories", list(CATEGORY_LABELS), defa
 index_name = right.selectbox("OxCGRT index", list(INDEX_LABELS), format_func=INDEX_LABELS.get)
 left, middle, right = st.columns(3)
 period = left.date_input("Period", value=ARTICLE_PERIOD, min_value=first_day, max_value=last_day,
-                         help=f"OxCGRT covers {first_day} to {last_day}; Google mobility here 2020-02-15 to 2021-06-19. "
+                         help=f"OxCGRT covers {first_day} to {last_day}; Google mobility here {mobility_first} to {mobility_last}. "
                               "The default is the source article's period.")
 half_window = middle.slider("Moving average (± days)", 0, 14, 6,
                             help="A centred mean over the day itself and this many days on either side.")
@@ -146,11 +150,6 @@ if len(period) != 2:
     credits()
     st.stop()
 start, end = period
-if start > last_day or end < first_day:
-    st.warning(f"No OxCGRT data between {start} and {end}: the index covers {first_day} to {last_day}. "
-               "Choose a period inside it.")
-    credits()
-    st.stop()
 
 codes = tuple(code_of[name] for name in countries)
 palette = dict(zip(countries, qualitative.Plotly * 10))
@@ -162,9 +161,11 @@ index_label = INDEX_LABELS[index_name]
 if not countries:
     st.info("Choose at least one country to compare; the ranking of all countries is below.")
 else:
-    notes = notes_of(codes, start, end)
+    notes = list(notes_of(codes, start, end).values())
+    if start < mobility_first or end > mobility_last:
+        notes.insert(0, f"Google mobility in this data set covers {mobility_first} to {mobility_last} only.")
     if notes:
-        st.warning("**Mobility coverage.** " + " ".join(notes.values()), icon=":material/info:")
+        st.warning("**Mobility coverage.** " + " ".join(notes), icon=":material/info:")
 
     st.subheader("Mobility by category")
     if not categories:
@@ -202,23 +203,22 @@ else:
 
     st.subheader("The relation, quantified")
     relation = relation_of(index_name, half_window, codes, tuple(categories), start, end, lags)
-    focus_rows = relation[relation["country"] == focus]
-    if not focus_rows.empty:
-        head = focus_rows.iloc[0]
-        cols = st.columns(3)
-        cols[0].metric(f"{focus}: peak index", f"{head['peak index']:.1f}", help=f"{index_label}, first reached on "
-                       f"{head['peak date']:%Y-%m-%d}")
-        cols[1].metric("Peak date", f"{head['peak date']:%Y-%m-%d}")
-        cols[2].metric("First rise of the index", f"{head['first rise']:%Y-%m-%d}" if pd.notna(head["first rise"])
-                       else "none in period")
-        with_mobility = focus_rows.dropna(subset=["mobility extreme"])
-        if len(with_mobility):
-            cols = st.columns(len(with_mobility))
-            for col, (_, row) in zip(cols, with_mobility.iterrows()):
-                after = "" if pd.isna(row["days rise to extreme"]) else \
-                    f", {row['days rise to extreme']:.0f} days after the index first rose"
-                col.metric(category_column(row["category"]), f"{row['mobility extreme']:+.1f}",
-                           help=f"on {row['extreme date']:%Y-%m-%d}{after}")
+    head = index_summary(in_period[in_period["country_code"] == focus_code]).iloc[0]
+    cols = st.columns(3)
+    cols[0].metric(f"{focus}: peak index", f"{head['peak index']:.1f}", help=index_label)
+    cols[1].metric("Peak date", f"{head['peak date']:%Y-%m-%d}", help="the first day at the peak")
+    cols[2].metric("First rise of the index", f"{head['first rise']:%Y-%m-%d}" if pd.notna(head["first rise"])
+                   else "none in period", help="the first day in the period the index is higher than the day before")
+    focus_rows = relation[relation["country"] == focus].dropna(subset=["mobility extreme"])
+    if len(focus_rows):
+        cols = st.columns(len(focus_rows))
+        for col, (_, row) in zip(cols, focus_rows.iterrows()):
+            after = "" if pd.isna(row["days rise to extreme"]) else f", {row['days rise to extreme']:.0f} days after the first rise"
+            col.metric(category_column(row["category"]), f"{row['mobility extreme']:+.1f}",
+                       help="smoothed percent change from baseline")
+            col.caption(f"on {row['extreme date']:%Y-%m-%d}{after}; r = {row['r (lag 0)']:.2f}, strongest at lag "
+                        f"{row['best lag (days)']:+.0f} days (r = {row['r at best lag']:.2f})"
+                        if pd.notna(row["best lag (days)"]) else f"on {row['extreme date']:%Y-%m-%d}{after}")
     st.write(
         "Per country and category: the lowest smoothed mobility in the period (the highest for residential, which "
         "rises when people stay home) and its date, the days from the index's first rise to it, and the Pearson "

@@ -1,0 +1,178 @@
+"""Centred moving average, lag search, per-country summaries and ranking; SOURCE.md's check figures."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.covid import load_mobility, load_oxcgrt
+from models.covid_mobility import (
+    LagCorrelation, centred_moving_average, coverage_notes, index_summary, ranking, relation_summary, smooth_mobility,
+)
+from models.errors import InputError
+
+DAYS = pd.date_range("2020-03-01", periods=10, freq="D")
+
+
+def test_moving_average_is_centred_and_uses_partial_windows_at_the_edges():
+    series = pd.Series(np.arange(10, dtype=float), index=DAYS)
+    smooth = centred_moving_average(series, half_window=2)
+    assert smooth.iloc[5] == pytest.approx(5.0)  # mean of 3..7, centred on the day itself
+    assert smooth.iloc[0] == pytest.approx(1.0)  # mean of 0, 1, 2: the observed part of the window
+    assert smooth.iloc[-1] == pytest.approx(8.0)  # mean of 7, 8, 9
+    assert centred_moving_average(series, 0).equals(series)
+
+
+def test_moving_average_bridges_short_gaps_leaves_long_ones_and_never_extrapolates():
+    values = pd.Series([1.0, 1, 1, 3, 3, 3, 5, 5, 5, 5], index=DAYS)
+    one_missing = values.drop(DAYS[4])
+    smooth = centred_moving_average(one_missing, half_window=1)
+    assert smooth.index.equals(DAYS)  # the missing day is back, as a calendar day
+    assert smooth[DAYS[4]] == pytest.approx(3.0)  # from its two observed neighbours
+    assert smooth[DAYS[3]] == pytest.approx(2.0)  # mean of 1 and 3: the gap is not a zero
+
+    long_gap = values.drop(DAYS[2:7])
+    smooth = centred_moving_average(long_gap, half_window=1)
+    assert np.isnan(smooth[DAYS[4]])  # no observed day in its window
+    assert np.isnan(smooth[DAYS[2]])  # one of three days observed: too few
+    assert smooth[DAYS[1]] == pytest.approx(1.0)  # two of three days observed (1, 1)
+
+    frame = pd.DataFrame({"a": values, "b": values.where(DAYS < DAYS[6])})
+    smooth = centred_moving_average(frame, half_window=2)
+    assert smooth["b"].iloc[6:].isna().all()  # b ends on day 6: nothing after its last observation
+    assert smooth["a"].notna().all()
+
+
+def test_moving_average_rejects_a_negative_window():
+    with pytest.raises(InputError):
+        centred_moving_average(pd.Series([1.0], index=DAYS[:1]), -1)
+
+
+def test_lag_search_finds_a_planted_lag():
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2020-01-01", periods=300, freq="D")
+    signal = pd.Series(np.convolve(rng.normal(size=320), np.ones(15) / 15, mode="same")[:300], index=days)
+    for planted in (7, -5):
+        mobility = -signal.shift(planted, freq="D") + rng.normal(scale=0.01, size=300)
+        search = LagCorrelation(lags=range(-14, 29)).fit(signal, mobility)
+        assert search.best_lag_ == planted
+        assert search.best_r_ < -0.95
+        assert search.table_.set_index("lag").loc[planted, "r"] == pytest.approx(search.best_r_)
+
+
+def test_lag_search_gives_no_lag_for_a_constant_index_or_too_little_overlap():
+    flat = pd.Series(50.0, index=DAYS)
+    search = LagCorrelation(lags=range(-3, 4), min_overlap=3).fit(flat, pd.Series(np.arange(10.0), index=DAYS))
+    assert search.best_lag_ is None and np.isnan(search.best_r_)
+    short = LagCorrelation(lags=range(0, 2), min_overlap=14).fit(pd.Series(np.arange(10.0), index=DAYS),
+                                                                  pd.Series(np.arange(10.0), index=DAYS))
+    assert search.table_["r"].isna().all() and short.best_lag_ is None
+
+
+def hand_made():
+    """Country A tightens on day 3 (0 -> 40 -> 60); its workplaces bottom out on day 8, residential peaks on day 7.
+    Country B has a flat index of 20 and no mobility."""
+    days = pd.date_range("2020-03-01", periods=14, freq="D")
+    a = [0, 0, 0, 40, 40, 60, 60, 60, 60, 60, 40, 40, 40, 40]
+    index = pd.concat([
+        pd.DataFrame({"country_code": "AAA", "country": "Aland", "date": days, "value": a}),
+        pd.DataFrame({"country_code": "BBB", "country": "Bland", "date": days, "value": 20.0}),
+    ], ignore_index=True)
+    work = [0, 0, -5, -20, -30, -40, -50, -55, -60, -50, -40, -30, -30, -30]
+    home = [0, 0, 1, 5, 10, 12, 15, 20, 18, 15, 12, 10, 10, 10]
+    mobility = pd.concat([
+        pd.DataFrame({"country_code": "AAA", "date": days, "category": "workplaces", "value": work}),
+        pd.DataFrame({"country_code": "AAA", "date": days, "category": "residential", "value": home}),
+    ], ignore_index=True).astype({"value": float})
+    return index, mobility
+
+
+def test_index_summary_finds_peak_first_rise_and_mean():
+    index, _ = hand_made()
+    summary = index_summary(index).set_index("country_code")
+    assert summary.loc["AAA", "peak index"] == 60
+    assert summary.loc["AAA", "peak date"] == pd.Timestamp("2020-03-06")  # the first day at the peak
+    assert summary.loc["AAA", "first rise"] == pd.Timestamp("2020-03-04")
+    assert summary.loc["AAA", "mean index"] == pytest.approx(np.mean([0, 0, 0, 40, 40, 60, 60, 60, 60, 60,
+                                                                      40, 40, 40, 40]))
+    assert pd.isna(summary.loc["BBB", "first rise"])  # a flat index never rises
+
+
+def test_relation_summary_on_a_hand_made_frame():
+    index, mobility = hand_made()
+    smoothed = smooth_mobility(mobility, half_window=0)
+    table = relation_summary(index, smoothed, ["workplaces", "residential"], "2020-03-01", "2020-03-14",
+                             lags=range(-2, 3)).set_index(["country", "category"])
+    work, home = table.loc[("Aland", "workplaces")], table.loc[("Aland", "residential")]
+    assert work["mobility extreme"] == -60 and work["extreme date"] == pd.Timestamp("2020-03-09")
+    assert work["days rise to extreme"] == 5  # first rise 03-04 -> trough 03-09
+    assert home["mobility extreme"] == 20 and home["extreme date"] == pd.Timestamp("2020-03-08")  # a peak
+    assert work["r (lag 0)"] < -0.8 and home["r (lag 0)"] > 0.8
+    assert work["best lag (days)"] in range(-2, 3)
+    bland = table.loc[("Bland", "workplaces")]
+    assert np.isnan(bland["mobility extreme"]) and pd.isna(bland["best lag (days)"])
+
+
+def test_ranking_covers_every_country_with_the_index_and_leaves_missing_mobility_empty():
+    index, mobility = hand_made()
+    table = ranking(index, mobility, ["workplaces", "residential"], "2020-03-01", "2020-03-14", half_window=0)
+    assert list(table["country"]) == ["Aland", "Bland"]
+    assert list(table["rank"]) == [1, 2]
+    assert table.loc[0, "workplaces"] == -60 and table.loc[0, "residential"] == 20
+    assert table.loc[1, ["workplaces", "residential"]].isna().all()
+    assert ranking(index, mobility, ["workplaces"], "2023-01-01", "2023-02-01").empty
+
+
+def test_coverage_notes_say_what_is_missing():
+    index, mobility = hand_made()
+    longer = pd.concat([mobility, pd.DataFrame({"country_code": "CCC", "date": pd.date_range("2020-03-01",
+                                                                                              periods=20),
+                                                "category": "workplaces", "value": 0.0})], ignore_index=True)
+    countries = pd.DataFrame({"country_code": ["AAA", "BBB", "CCC"], "country": ["Aland", "Bland", "Cland"]})
+    notes = coverage_notes(longer.drop(longer.index[(longer["country_code"] == "AAA")
+                                                    & (longer["date"] == pd.Timestamp("2020-03-05"))]),
+                           countries, "2020-03-01", "2020-03-20")
+    assert "ends early, on 2020-03-14" in notes["AAA"] and "1 day(s) missing" in notes["AAA"]
+    assert notes["BBB"] == "Bland: no Google mobility data in this data set."
+    assert "CCC" not in notes
+    assert "none of it falls" in coverage_notes(longer, countries, "2021-01-01", "2021-02-01")["CCC"]
+
+
+@pytest.fixture(scope="module")
+def real():
+    index = load_oxcgrt()
+    return index[index["index"] == "containment_health"], load_mobility()
+
+
+def test_check_figures_from_source_md(real):
+    index, mobility = real
+    peaks = index_summary(index[index["date"].between("2020-03-01", "2020-06-04")]).set_index("country_code")
+    expected_peaks = {"SWE": (57.14, "2020-06-04"), "DEU": (70.83, "2020-04-29"), "ITA": (85.42, "2020-04-12"),
+                      "NZL": (80.95, "2020-04-01")}
+    for code, (value, date) in expected_peaks.items():
+        assert peaks.loc[code, "peak index"] == pytest.approx(value)
+        assert peaks.loc[code, "peak date"] == pd.Timestamp(date)
+    smoothed = smooth_mobility(mobility[mobility["country_code"].isin(list(expected_peaks))], half_window=6)
+    table = relation_summary(index[index["country_code"].isin(list(expected_peaks))], smoothed,
+                             ["workplaces", "transit_stations"], "2020-03-01", "2020-06-04")
+    table = table.set_index(["country", "category"])
+    expected = {("Sweden", "workplaces"): (-38.923, "2020-04-11"), ("Sweden", "transit_stations"): (-40.769, "2020-04-07"),
+                ("Germany", "workplaces"): (-47.308, "2020-04-11"), ("Germany", "transit_stations"): (-56.538, "2020-03-27"),
+                ("Italy", "workplaces"): (-68.385, "2020-03-28"), ("Italy", "transit_stations"): (-81.769, "2020-03-27"),
+                ("New Zealand", "workplaces"): (-71.462, "2020-04-11"),
+                ("New Zealand", "transit_stations"): (-85.769, "2020-04-11")}
+    for key, (value, date) in expected.items():
+        assert table.loc[key, "mobility extreme"] == pytest.approx(value, abs=5e-4)
+        assert table.loc[key, "extreme date"] == pd.Timestamp(date)
+    assert (table["r (lag 0)"] < -0.4).all()
+
+
+def test_ranking_places_sweden_among_all_countries(real):
+    index, mobility = real
+    table = ranking(index, mobility, ["workplaces"], "2020-03-01", "2020-06-04")
+    assert len(table) == 185
+    assert table["rank"].is_monotonic_increasing
+    sweden = table[table["country"] == "Sweden"].iloc[0]
+    assert sweden["workplaces"] == pytest.approx(-38.923, abs=5e-4)
+    assert sweden["rank"] > table[table["country"] == "Italy"]["rank"].iloc[0]
+    assert table[table["country"] == "United Kingdom"]["workplaces"].isna().all()
