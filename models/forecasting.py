@@ -20,7 +20,7 @@ import pandas as pd
 from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
 from models.errors import InputError
 from models.forecast_baselines import baselines
-from models.forecast_data import PreparedSeries, regular
+from models.forecast_data import Cadence, PreparedSeries, regular
 from models.forecast_metrics import horizon_bands, metrics_by
 
 MODEL_FILE = "model.json"
@@ -172,12 +172,21 @@ def component_names(model) -> list[str]:
     return names
 
 
-def seasonality_profile(model, name: str, points: int = 400) -> pd.DataFrame:
-    """One full cycle of a seasonality (a week, a year, a day) as ds and its effect, like Prophet's own plots."""
+def seasonality_profile(model, name: str, cadence: Cadence, points: int = 400) -> pd.DataFrame:
+    """One full cycle of a seasonality (a week, a year, a day) as ds and its effect, like Prophet's own plots.
+
+    When the data are coarser than the curve (a yearly cycle fitted to monthly
+    values), only the points the data pin down are returned: in between, the
+    Fourier curve is unconstrained and drawing it would show wiggles the data never saw.
+    """
     from prophet.plot import seasonality_plot_df
 
     period = model.seasonalities[name]["period"]
-    ds = pd.Timestamp("2017-01-01") + pd.to_timedelta(np.linspace(0, period, points, endpoint=False), unit="D")
+    steps = int(np.ceil(pd.Timedelta(days=period) / cadence.step))
+    if steps < points:
+        ds = pd.Series(pd.date_range("2017-01-01", periods=steps, freq=cadence.freq))
+    else:
+        ds = pd.Timestamp("2017-01-01") + pd.to_timedelta(np.linspace(0, period, points, endpoint=False), unit="D")
     effect = model.predict_seasonal_components(seasonality_plot_df(model, pd.Series(ds)))
     return pd.DataFrame({"ds": ds, "effect": effect[name].to_numpy(), "period_days": period})
 

@@ -23,6 +23,7 @@ st.write(
     "has not seen, next to two simple baselines scored on exactly the same points."
 )
 
+COLOURS = {PROPHET: "#0072B2", "Holt-Winters (ETS)": "#009E73", "Seasonal naive": "#E69F00"}
 DEFAULT_HORIZON = {"day": 90, "week": 26, "month": 12, "quarter": 8, "year": 3, "hour": 48}
 
 
@@ -41,7 +42,7 @@ def fitted_model(series_key: str, params_key: str, _series: PreparedSeries, _par
 def forecast_views(series_key: str, params_key: str, horizon: int, _series: PreparedSeries, _params: ProphetParams):
     """Forecast frame, seasonality profiles and significant changepoints for one fit and horizon."""
     model = fitted_model(series_key, params_key, _series, _params)
-    profiles = {name: seasonality_profile(model, name) for name in model.seasonalities}
+    profiles = {name: seasonality_profile(model, name, _series.cadence) for name in model.seasonalities}
     return forecast(model, _series, horizon, _params), profiles, significant_changepoints(model), component_names(model)
 
 
@@ -140,7 +141,7 @@ def forecast_chart(frame: pd.DataFrame, changepoints: pd.Series, width: float) -
 def profile_chart(name: str, profile: pd.DataFrame, multiplicative: bool) -> go.Figure:
     period = profile["period_days"].iloc[0]
     tick = "%H:%M" if period <= 1.5 else "%a" if period <= 8 else "%b %d"
-    figure = px.line(profile, x="ds", y="effect", title=f"{name} seasonality",
+    figure = px.line(profile, x="ds", y="effect", title=f"{name} seasonality", markers=len(profile) <= 60,
                      labels={"ds": "", "effect": "effect (share of trend)" if multiplicative else "effect"})
     figure.update_xaxes(tickformat=tick)
     return figure
@@ -154,8 +155,9 @@ except InputError as error:
 for note in series.notes:
     st.info(note, icon=":material/info:")
 observed = series.frame["y"].notna().sum()
-st.caption(f"{observed} observations every {series.cadence.name}, {series.frame['ds'].min():%Y-%m-%d %H:%M} to "
-           f"{series.frame['ds'].max():%Y-%m-%d %H:%M}.")
+when = "%Y-%m-%d" if series.cadence.step >= pd.Timedelta(days=1) else "%Y-%m-%d %H:%M"
+st.caption(f"{observed} observations every {series.cadence.name}, {series.frame['ds'].min():{when}} to "
+           f"{series.frame['ds'].max():{when}}.")
 
 st.subheader("Model settings")
 params, horizon, folds = choose_params(series, multiplicative)
@@ -213,13 +215,16 @@ cols = st.columns(4)
 cols[0].metric("Prophet holdout MAE", f"{prophet_row['holdout MAE']:.4g}")
 cols[1].metric("Prophet holdout MAPE", f"{prophet_row['holdout MAPE %']:.2f}%")
 cols[2].metric("Prophet CV MAE", f"{prophet_row['CV MAE']:.4g}")
-cols[3].metric(f"CV interval coverage (target {params.interval_width:.0%})", f"{prophet_row['CV coverage %']:.0f}%")
+cols[3].metric("Prophet CV interval coverage", f"{prophet_row['CV coverage %']:.0f}%",
+               help=f"Share of actual values inside the {params.interval_width:.0%} interval; ideally "
+               f"{params.interval_width:.0%}.")
 st.dataframe(table.round(4), hide_index=True, width="stretch")
 st.caption("MAPE leaves out actual values of zero (a percentage of zero is undefined). Coverage is the share of "
            "actual values inside Prophet's interval; the baselines give point forecasts only.")
 
 holdout = result.holdout
-holdout_chart = px.line(holdout, x="ds", y="yhat", color="model", title="Holdout: forecasts against what happened")
+holdout_chart = px.line(holdout, x="ds", y="yhat", color="model", color_discrete_map=COLOURS,
+                        title="Holdout: forecasts against what happened", labels={"ds": "", "yhat": "forecast"})
 holdout_chart.add_trace(go.Scatter(x=holdout["ds"].drop_duplicates(), y=holdout.drop_duplicates("ds")["y"],
                                    mode="markers", marker={"color": "black", "size": 5}, name="actual"))
 st.plotly_chart(holdout_chart, width="stretch")
@@ -227,7 +232,7 @@ st.plotly_chart(holdout_chart, width="stretch")
 st.markdown("**Cross-validated error by horizon**")
 metric = st.radio("Metric", ["MAE", "RMSE", "MAPE %"], horizontal=True)
 by_step = metrics_by_horizon(result)
-st.plotly_chart(px.line(by_step, x="step", y=metric, color="model", markers=True,
+st.plotly_chart(px.line(by_step, x="step", y=metric, color="model", markers=True, color_discrete_map=COLOURS,
                         labels={"step": f"steps ahead ({series.cadence.name})"}), width="stretch")
 by_band = metrics_by_horizon(result, max_bands=10)
 st.dataframe(by_band.round(4).astype({"points": int}), hide_index=True, width="stretch")

@@ -53,9 +53,9 @@ def test_the_fit_is_saved_as_json_and_reloads_to_the_same_forecast(series, cache
     assert {"trend", "weekly"} <= set(first.columns)
 
 
-def test_weekly_seasonality_is_recovered(model):
-    profile = seasonality_profile(model, "weekly")
-    assert profile["period_days"].iloc[0] == 7
+def test_weekly_seasonality_is_recovered(series, model):
+    profile = seasonality_profile(model, "weekly", series.cadence)
+    assert profile["period_days"].iloc[0] == 7 and len(profile) == 7  # daily data pin down 7 points a week
     assert profile["effect"].max() - profile["effect"].min() == pytest.approx(6, rel=0.15)
     assert component_names(model) == ["weekly"]
     assert len(significant_changepoints(model)) <= len(model.changepoints)
