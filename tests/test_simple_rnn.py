@@ -1,0 +1,183 @@
+"""The NumPy simple RNN: forward equations, BPTT (full and truncated) against finite differences and TF, clipping."""
+import os
+
+import numpy as np
+import pytest
+
+from models.simple_rnn import (NO_TARGET, RNNParams, SimpleRNN, bptt, clip_by_global_norm, forward,
+                               gradient_through_time, init_params, loss, spectral_radius)
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.fixture
+def problem():
+    """Two sequences of 5 steps, 3 inputs, 6 hidden units, 4 classes; one step without a target."""
+    rng = np.random.default_rng(3)
+    params = init_params(3, 6, 4, radius=1.2, seed=1)
+    params.b = rng.normal(size=6) * 0.3
+    params.c = rng.normal(size=4) * 0.3
+    x = rng.normal(size=(2, 5, 3))
+    targets = rng.integers(0, 4, size=(2, 5))
+    targets[0, 1] = NO_TARGET
+    return params, x, targets
+
+
+def test_init_sets_the_spectral_radius_of_w():
+    assert spectral_radius(init_params(2, 20, 2, radius=1.7, seed=4).W) == pytest.approx(1.7)
+
+
+def test_forward_follows_the_article_equations(problem):
+    params, x, _ = problem
+    fwd = forward(params, x[1])
+    h = np.zeros(6)
+    for t in range(5):
+        a = params.b + params.W @ h + params.U @ x[1, t]
+        h = np.tanh(a)
+        o = params.c + params.V @ h
+        np.testing.assert_allclose(fwd.a[0, t], a)
+        np.testing.assert_allclose(fwd.h[0, t], h)
+        np.testing.assert_allclose(fwd.y_hat[0, t], np.exp(o) / np.exp(o).sum())
+
+
+def test_forward_matches_keras_simple_rnn_with_the_same_weights(problem):
+    import keras
+
+    params, x, _ = problem
+    layer = keras.layers.SimpleRNN(6, return_sequences=True)
+    layer.build((None, 5, 3))
+    layer.set_weights([params.U.T, params.W.T, params.b])
+    np.testing.assert_allclose(forward(params, x).h, np.asarray(layer(x.astype("float32"))), atol=1e-5)
+
+
+def _numeric_gradient(params: RNNParams, objective, eps: float = 1e-6) -> RNNParams:
+    grads = {}
+    for name, value in params.items():
+        grad = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            old = value[index]
+            value[index] = old + eps
+            up = objective(params)
+            value[index] = old - eps
+            down = objective(params)
+            value[index] = old
+            grad[index] = (up - down) / (2 * eps)
+        grads[name] = grad
+    return RNNParams(**grads)
+
+
+def test_full_bptt_matches_finite_differences(problem):
+    params, x, targets = problem
+    result = bptt(params, x, targets)
+    numeric = _numeric_gradient(params, lambda p: loss(forward(p, x), targets))
+    for name, grad in result.grads.items():
+        np.testing.assert_allclose(grad, getattr(numeric, name), atol=1e-6, err_msg=name)
+
+
+def _tf_loss(params: RNNParams, x: np.ndarray, targets: np.ndarray, truncation: int | None = None):
+    """J with TensorFlow ops; with truncation k, the loss at step t is computed from h(t-k) held constant."""
+    import tensorflow as tf
+
+    variables = {name: tf.Variable(value) for name, value in params.items()}
+    x = tf.constant(x)
+    steps = x.shape[1]
+    with tf.GradientTape() as tape:
+        def run(h, start, stop):
+            states = []
+            for t in range(start, stop):
+                h = tf.tanh(variables["b"] + h @ tf.transpose(variables["W"]) + x[:, t] @ tf.transpose(variables["U"]))
+                states.append(h)
+            return states
+
+        full = run(tf.zeros((x.shape[0], params.W.shape[0]), tf.float64), 0, steps)
+        total = tf.constant(0.0, tf.float64)
+        for t in range(steps):
+            if truncation is None or t < truncation:
+                h_t = full[t]
+            else:  # recompute the last k steps from a state the gradient cannot pass
+                h_t = run(tf.stop_gradient(full[t - truncation]), t - truncation + 1, t + 1)[-1]
+            logits = variables["c"] + h_t @ tf.transpose(variables["V"])
+            has = targets[:, t] != NO_TARGET
+            per_sequence = tf.nn.sparse_softmax_cross_entropy_with_logits(np.where(has, targets[:, t], 0), logits)
+            total += tf.reduce_sum(per_sequence * has)
+    grads = tape.gradient(total, variables)
+    return float(total), RNNParams(**{name: grad.numpy() for name, grad in grads.items()})
+
+
+@pytest.mark.parametrize("truncation", [None, 1, 2, 4])
+def test_bptt_matches_tensorflow_autodiff(problem, truncation):
+    params, x, targets = problem
+    result = bptt(params, x, targets, truncation=truncation)
+    tf_loss, tf_grads = _tf_loss(params, x, targets, truncation)
+    assert result.loss == pytest.approx(tf_loss)
+    for name, grad in result.grads.items():
+        np.testing.assert_allclose(grad, getattr(tf_grads, name), atol=1e-9, err_msg=f"{name}, k={truncation}")
+
+
+def test_gradient_is_the_sum_of_per_step_shares(problem):
+    params, x, targets = problem
+    result = bptt(params, x, targets)
+    for name, share in result.steps.items():
+        assert share.shape[0] == 5
+        np.testing.assert_allclose(share.sum(axis=0), getattr(result.grads, name))
+
+
+def test_truncation_changes_only_the_recurrent_paths(problem):
+    params, x, targets = problem
+    full, short = bptt(params, x, targets), bptt(params, x, targets, truncation=2)
+    np.testing.assert_allclose(short.grads.V, full.grads.V)  # V and c see no recurrence
+    np.testing.assert_allclose(short.grads.c, full.grads.c)
+    assert not np.allclose(short.grads.W, full.grads.W)
+    np.testing.assert_allclose(bptt(params, x, targets, truncation=5).grads.W, full.grads.W)
+    with pytest.raises(ValueError):
+        bptt(params, x, targets, truncation=0)
+
+
+def test_truncated_error_stops_k_steps_back():
+    params = init_params(2, 5, 3, radius=1.0, seed=0)
+    x = np.random.default_rng(0).normal(size=(1, 8, 2))
+    targets = np.full((1, 8), NO_TARGET)
+    targets[0, -1] = 2
+    dh = bptt(params, x, targets, truncation=3).dh[0]
+    assert np.all(np.linalg.norm(dh[-3:], axis=1) > 0)
+    assert np.all(dh[:-3] == 0)
+
+
+def test_error_through_time_vanishes_below_one_and_explodes_above():
+    x = np.random.default_rng(0).normal(size=(8, 60, 4)) * 0.2
+    small = gradient_through_time(init_params(4, 32, 4, radius=0.5, seed=0), x, target=1)
+    large = gradient_through_time(init_params(4, 32, 4, radius=3.0, seed=0), x, target=1)
+    assert small.shape == (60,)
+    assert small[0] < 1e-6 * small[-1]
+    assert large[0] > 1e3 * large[-1]
+
+
+def test_clipping_rescales_long_gradients_only(problem):
+    params, x, targets = problem
+    grads = bptt(params, x, targets).grads
+    norm = grads.global_norm()
+    clipped, reported = clip_by_global_norm(grads, norm / 4)
+    assert reported == pytest.approx(norm)
+    assert clipped.global_norm() == pytest.approx(norm / 4)
+    np.testing.assert_allclose(clipped.W * 4, grads.W)  # same direction
+    unchanged, _ = clip_by_global_norm(grads, norm * 2)
+    np.testing.assert_allclose(unchanged.W, grads.W)
+    with pytest.raises(ValueError):
+        clip_by_global_norm(grads, 0.0)
+
+
+def test_clipping_tames_an_exploding_run():
+    from models.long_memory import first_symbol_task
+
+    x, y = first_symbol_task(64, 20, seed=0)
+    targets = np.full(x.shape[:2], NO_TARGET)
+    targets[:, -1] = y
+    settings = dict(hidden_size=16, radius=3.0, learning_rate=1.0, updates=100, seed=0)
+    wild = SimpleRNN(**settings).fit(x, targets)
+    tame = SimpleRNN(**settings, clip=0.3).fit(x, targets)
+    first = wild.history_[0]["loss"]
+    assert max(r["loss"] for r in wild.history_) > 2 * first
+    assert max(r["loss"] for r in tame.history_) <= first * 1.05
+    assert tame.history_[-1]["loss"] < 0.5 * wild.history_[-1]["loss"]
+    assert any(r["clipped"] for r in tame.history_) and all(r["grad_norm"] > 0 for r in tame.history_)
+    assert tame.predict_proba(x).shape == (64, 20, 4)
