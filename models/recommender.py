@@ -299,9 +299,9 @@ class Recommender:
         return str(self.movies_.at[item, "title"]) if item in self.movies_.index else f"movie {item}"
 
     def _describe(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Add title, genres and number of ratings to a frame with an ``item`` column."""
+        """Add title (first), genres and number of ratings (last) to a frame with an ``item`` column."""
         described = frame.join(self.movies_, on="item").assign(ratings=lambda f: f["item"].map(self.counts_))
-        return described[["item", "title", "genres", "ratings"] + [c for c in frame if c != "item"]]
+        return described[["item", "title"] + [c for c in frame if c != "item"] + ["genres", "ratings"]]
 
     # -- a user
     def rated(self, user) -> pd.DataFrame:
@@ -401,9 +401,13 @@ class Recommender:
         k = int(self.params.get("k", 40))
         x, neighbours = (u, trainset.ir[i]) if not self.item_based else (i, trainset.ur[u])
         scored = sorted(((float(algo.sim[x, other]), other, r) for other, r in neighbours), reverse=True)[:k]
-        raw = trainset.to_raw_uid if not self.item_based else trainset.to_raw_iid
-        rows = [{"neighbour": raw(other) if not self.item_based else self.title(raw(other)),
-                 "similarity": sim, "their rating" if not self.item_based else "user's rating": r, "used": sim > 0}
+        def label(other: int) -> str:  # Surprise counts a rating the user already gave, so x itself can appear
+            if self.item_based:
+                return self.title(trainset.to_raw_iid(other)) + (" (this movie)" if other == x else "")
+            return f"user {trainset.to_raw_uid(other)}" + (" (this user)" if other == x else "")
+
+        rows = [{"neighbour": label(other), "similarity": sim,
+                 "their rating" if not self.item_based else "user's rating": r, "used": sim > 0}
                 for sim, other, r in scored]
         kind = "users who rated this movie" if not self.item_based else "movies this user rated"
         centred = {"KNNBasic": "", "KNNWithMeans": " around each neighbour's mean rating",

@@ -1,6 +1,7 @@
 """Movie recommendations: SVD and k-NN collaborative filtering with scikit-surprise on MovieLens."""
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from components.data_status import attribution, load_or_explain
@@ -116,14 +117,15 @@ with user_tab:
         cols = st.columns(3)
         cols[0].metric("Movies rated by this user", len(rated))
         cols[1].metric("Their mean rating", f"{rated.rating.mean():.2f}")
-        cols[2].metric("Top recommendation", recommendations.title.iloc[0])
-        left, right = st.columns(2)
-        left.markdown(f"**Top {len(recommendations)} unseen movies for user {user}** ({algorithm})")
-        left.dataframe(recommendations.round({"predicted rating": 2}), hide_index=True, width="stretch")
+        cols[2].metric("Top pick's predicted rating", f"{recommendations['predicted rating'].iloc[0]:.2f}")
+        st.success(f"Top pick for user {user}: **{recommendations.title.iloc[0]}** "
+                   f"({recommendations.genres.iloc[0].replace('|', ', ')})")
+        st.markdown(f"**Top {len(recommendations)} unseen movies for user {user}** ({algorithm})")
+        st.dataframe(recommendations.round({"predicted rating": 2}), hide_index=True, width="stretch")
         if len(recommendations) < top_n:
-            left.info(f"Only {len(recommendations)} unseen movies have at least {min_ratings} ratings.")
-        right.markdown(f"**What user {user} rated** (best first)")
-        right.dataframe(rated, hide_index=True, width="stretch")
+            st.info(f"Only {len(recommendations)} unseen movies have at least {min_ratings} ratings.")
+        with st.expander(f"What user {user} rated ({len(rated)} movies, best first)"):
+            st.dataframe(rated, hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- similar movies
 with similar_tab:
@@ -140,7 +142,7 @@ with similar_tab:
     except InputError as error:
         show_error(error)
     else:
-        st.metric("Movies similar to", similar_model.title(movie))
+        st.markdown(f"**Movies similar to {similar_model.title(movie)}**")
         st.dataframe(similar.round({"similarity": 3}), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- one prediction, explained
@@ -155,15 +157,22 @@ with explain_tab:
         show_error(error)
     else:
         own = recommender.rated(explain_user).set_index("item")["rating"]
-        cols = st.columns(3)
-        cols[0].metric("Movie", recommender.title(movie))
-        cols[1].metric(f"Predicted rating ({algorithm})", f"{explanation.estimate:.2f}")
-        cols[2].metric("User's actual rating", f"{own[movie]:g}" if movie in own.index else "not rated")
+        st.markdown(f"**User {explain_user} and {recommender.title(movie)}**")
+        cols = st.columns(2)
+        cols[0].metric(f"Predicted rating ({algorithm})", f"{explanation.estimate:.2f}")
+        cols[1].metric("User's actual rating", f"{own[movie]:g}" if movie in own.index else "not rated")
         st.write(explanation.summary)
         if explanation.note:
             st.warning(explanation.note)
         if not explanation.parts.empty:
             st.dataframe(explanation.parts.round(3), hide_index=True, width="stretch")
+        if "term" in explanation.parts:  # baseline and factor terms add up to the estimate: draw them so
+            terms = explanation.parts[~explanation.parts.term.str.startswith("  of which")]
+            st.plotly_chart(go.Figure(go.Waterfall(
+                x=[t.split(" (")[0] for t in terms.term] + ["estimate"], y=list(terms.value) + [0],
+                measure=["relative"] * len(terms) + ["total"])).update_layout(
+                title="How the predicted rating adds up (before clipping to the scale)", yaxis_title="rating"),
+                width="stretch")
 
 # ---------------------------------------------------------------- cold start
 with you_tab:
@@ -188,7 +197,7 @@ with you_tab:
                 show_error(error)
     answered, yours = st.session_state.get("cold_start", (None, None))
     if answered == request:
-        st.metric("Your top recommendation", yours.title.iloc[0])
+        st.success(f"Your top pick: **{yours.title.iloc[0]}** (predicted {yours['predicted rating'].iloc[0]:.2f})")
         st.dataframe(yours.round({"predicted rating": 2}), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- comparing algorithms
@@ -207,13 +216,12 @@ with compare_tab:
     elif (results := stored(comparison_spec(checksum, subset, names, FOLDS, int(k), float(threshold)),
                             stored_comparison, "Run the comparison", "Cross-validating")) is not None:
         cv, split = results
-        best = cv.loc[cv.RMSE.idxmin()]
         cols = st.columns(3)
-        cols[0].metric("Lowest RMSE", f"{best.RMSE:.4f}", best.algorithm, delta_color="off")
-        cols[1].metric(f"Best precision@{k}", f"{split[f'precision@{k}'].max():.3f}",
-                       split.loc[split[f"precision@{k}"].idxmax(), "algorithm"], delta_color="off")
-        cols[2].metric(f"Best recall@{k}", f"{split[f'recall@{k}'].max():.3f}",
-                       split.loc[split[f"recall@{k}"].idxmax(), "algorithm"], delta_color="off")
+        for col, (label, table, column, best) in zip(cols, [("Lowest RMSE", cv, "RMSE", "idxmin"),
+                                                            (f"Best precision@{k}", split, f"precision@{k}", "idxmax"),
+                                                            (f"Best recall@{k}", split, f"recall@{k}", "idxmax")]):
+            winner = table.loc[getattr(table[column], best)()]
+            col.metric(f"{label}: {winner.algorithm}", f"{winner[column]:.4f}")
         st.dataframe(cv.round(4), hide_index=True, width="stretch")
         errors = cv.melt(id_vars="algorithm", value_vars=["RMSE", "MAE"], var_name="metric", value_name="error")
         errors["std"] = cv.melt(value_vars=["RMSE std", "MAE std"])["value"].to_numpy()
@@ -264,8 +272,9 @@ with tune_tab:
         st.write("**Best parameters:** " + ", ".join(f"{p} = {v}" for p, v in result.best_params.items()))
         st.dataframe(result.table.round(4), hide_index=True, width="stretch")
         labels = result.table.drop(columns=["RMSE", "RMSE std", "MAE", "fit time (s)"]).astype(str).agg(", ".join, axis=1)
-        st.plotly_chart(px.bar(x=result.table["RMSE"], y=labels, orientation="h", error_x=result.table["RMSE std"],
-                               labels={"x": "mean CV RMSE", "y": ""}, title="Every combination (best on top)")
+        st.plotly_chart(px.scatter(x=result.table["RMSE"], y=labels, error_x=result.table["RMSE std"],
+                                   labels={"x": "mean CV RMSE ± std over folds", "y": ""},
+                                   title="Every combination (best on top)")
                         .update_yaxes(autorange="reversed"), width="stretch")
     else:
         st.info("Press the button to run the search; the results are kept for next time.")

@@ -47,7 +47,7 @@ def test_top_recommendations_are_the_unseen_movies_the_users_group_loves(data, a
     ratings, movies = data
     top = Recommender(algorithm, **params).fit(ratings, movies).recommend(TARGET, n=2)
     assert set(top["item"]) == {4, 5}
-    assert list(top.columns) == ["item", "title", "genres", "ratings", "predicted rating"]
+    assert list(top.columns) == ["item", "title", "predicted rating", "genres", "ratings"]
     assert set(top["title"]) == {"Movie 4", "Movie 5"} and set(top["genres"]) == {"Drama"}
     assert (top["predicted rating"] > 3.5).all()
 
@@ -100,11 +100,13 @@ def test_explanations_add_up_and_name_the_neighbours(data):
     assert baseline.estimate == pytest.approx(np.clip(baseline.parts["value"].sum(), 1, 5))
 
     knn = Recommender("KNNBasic", k=100, similarity="pearson").fit(ratings, movies).explain(TARGET, 4)
-    assert len(knn.parts) == 16 and set(knn.parts["neighbour"]) == set(range(1, 17))
+    assert len(knn.parts) == 16 and set(knn.parts["neighbour"]) == {f"user {u}" for u in range(1, 17)}
     used = knn.parts[knn.parts["used"]]
-    assert set(used["neighbour"]) == set(range(1, 9))  # only the like-minded users have positive similarity
+    assert set(used["neighbour"]) == {f"user {u}" for u in range(1, 9)}  # only like-minded users are similar
     assert knn.estimate == pytest.approx(np.average(used["their rating"], weights=used["similarity"]))
     assert "k = 100 but only 16 users who rated this movie exist" in knn.note
+    own = Recommender("KNNBasic", similarity="pearson").fit(ratings, movies).explain(TARGET, 1)  # a rated movie
+    assert "user 0 (this user)" in set(own.parts["neighbour"])
 
 
 def test_precision_and_recall_at_k_by_hand():

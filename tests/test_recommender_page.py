@@ -32,8 +32,10 @@ def test_default_view_recommends_and_explains(app):
     no_exception(app)
     shown = metrics(app)
     assert shown["Users"] == "100" and shown["Movies rated by this user"] == "232"
-    assert shown["Top recommendation"] and shown["Movies similar to"] == "Toy Story (1995)"
-    assert shown["Movie"] == "Matrix, The (1999)" and shown["User's actual rating"] == "5"
+    assert float(shown["Top pick's predicted rating"]) > 4 and "Top pick for user 1: **" in app.success[0].value
+    text = " ".join(m.value for m in app.markdown)
+    assert "Movies similar to Toy Story (1995)" in text and "User 1 and Matrix, The (1999)" in text
+    assert shown["User's actual rating"] == "5"
     assert 0.5 <= float(shown["Predicted rating (SVD)"]) <= 5
     assert any("GroupLens" in c.value and "Licence/terms" in c.value for c in app.caption)
 
@@ -65,7 +67,7 @@ def test_cold_start(app):
     no_exception(app)
     top = [d.value for d in app.dataframe if "predicted rating" in d.value.columns][-1]  # the last tab's table
     assert len(top) == 10 and not {1, 260, 1196} & set(top["item"])
-    assert metrics(app)["Your top recommendation"] == top["title"].iloc[0]
+    assert f"Your top pick: **{top['title'].iloc[0]}**" in app.success[-1].value
 
 
 def test_comparison_and_grid_search_run_once_then_are_kept(app):
@@ -78,7 +80,8 @@ def test_comparison_and_grid_search_run_once_then_are_kept(app):
     click(app, "Run the grid search")
     no_exception(app)
     shown = metrics(app)
-    assert shown["Lowest RMSE"] and "Best precision@10" in shown and "Best RMSE" in shown
+    assert {"Lowest RMSE: BaselineOnly", "Best RMSE"} <= set(shown)
+    assert any(label.startswith("Best precision@10: ") for label in shown)
     cv = next(d.value for d in app.dataframe if "wall time (s)" in d.value.columns).set_index("algorithm")
     assert cv.at["NormalPredictor", "RMSE"] > cv.at["BaselineOnly", "RMSE"]
     grid = next(d.value for d in app.dataframe if "similarity" in d.value.columns and "RMSE" in d.value.columns)
@@ -87,5 +90,5 @@ def test_comparison_and_grid_search_run_once_then_are_kept(app):
 
     again = fresh()  # a new session: both results come from the model cache, no button needed
     again.multiselect(key="names").set_value(["KNNBasic", "BaselineOnly", "NormalPredictor"]).run()
-    assert "Lowest RMSE" in metrics(again)
+    assert "Lowest RMSE: BaselineOnly" in metrics(again)
     assert not [b for b in again.button if b.label == "Run the comparison"]
