@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
+from models.errors import InputError
 
 GATES = ("input", "forget", "candidate", "output")
 
@@ -71,3 +74,83 @@ def lstm_forward(kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndar
         for name, value in (("input", i), ("forget", f), ("candidate", g), ("output", o), ("c", c), ("h", h)):
             trace[name][:, t] = value
     return LSTMTrace(x=x, **trace)
+
+
+def lstm_layer(keras_model):
+    """The model's LSTM layer; of a ``Bidirectional`` wrapper, the forward (left-to-right) one."""
+    for layer in keras_model.layers:
+        kind = type(layer).__name__
+        if kind == "LSTM":
+            return layer
+        if kind == "Bidirectional" and type(layer.forward_layer).__name__ == "LSTM":
+            return layer.forward_layer
+    raise ValueError("the model has no LSTM layer")
+
+
+def embedding_layer(keras_model):
+    """The model's ``Embedding`` layer (word id → vector)."""
+    for layer in keras_model.layers:
+        if type(layer).__name__ == "Embedding":
+            return layer
+    raise ValueError("the model has no Embedding layer")
+
+
+def read_gates(layer, x: np.ndarray) -> LSTMTrace:
+    """Gates and states of a Keras LSTM ``layer`` over inputs ``x`` ``(n, T, input)`` or ``(T, input)``."""
+    config = layer.get_config()
+    names = (config.get("activation", "tanh"), config.get("recurrent_activation", "sigmoid"))
+    if any(name not in ACTIVATIONS for name in names):
+        raise ValueError(f"unsupported LSTM activations {names}; known: {sorted(ACTIVATIONS)}")
+    weights = layer.get_weights()
+    kernel, recurrent_kernel = weights[0], weights[1]
+    bias = weights[2] if config.get("use_bias", True) else np.zeros(kernel.shape[1])
+    x = np.asarray(x, dtype=float)
+    return lstm_forward(kernel, recurrent_kernel, bias, x[None] if x.ndim == 2 else x,
+                        ACTIVATIONS[names[0]], ACTIVATIONS[names[1]])
+
+
+@dataclass
+class GateReading:
+    """The LSTM's gates and cell state at each word of one review (``trace`` holds one sequence)."""
+
+    words: list[str]
+    trace: LSTMTrace
+
+    def gate_means(self) -> pd.DataFrame:
+        """Per word, each gate's value averaged over the units: how open the gates are, word by word."""
+        frame = pd.DataFrame({"position": np.arange(len(self.words)), "word": self.words})
+        for gate in ("input", "forget", "output"):
+            frame[gate] = getattr(self.trace, gate)[0].mean(axis=1)
+        return frame
+
+    def busiest_cells(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``count`` units whose cell state moves most over the review, and their cell states ``(count, T)``."""
+        cells = self.trace.c[0]
+        units = np.argsort(cells.max(axis=0) - cells.min(axis=0))[::-1][:count]
+        return units, cells[:, units].T
+
+
+def gates_over_text(sentiment_model, text: str) -> GateReading:
+    """Feed ``text`` through the sentiment model's pipeline, embedding and LSTM, keeping the gates at each word.
+
+    The padded ids are run exactly as the model runs them: a layer that masks
+    padding skips it, one that does not reads the padding too; only the
+    review's own words are kept for display.
+    """
+    pipeline, network = sentiment_model.pipeline, sentiment_model.keras_model
+    tokens = pipeline.tokenize(text)
+    if not tokens:
+        raise InputError("There are no words in this text: type a sentence or two of a review.")
+    words = pipeline.kept(tokens)
+    ids = pipeline.encode_tokens([tokens])[0]
+    if not any(pipeline.known(words)):
+        raise InputError("None of these words is in the model's vocabulary, so the LSTM would only see "
+                         "'unknown word' at every step: try an ordinary English review.")
+    embedding = embedding_layer(network)
+    vectors = embedding.get_weights()[0][ids]
+    is_word = ids != 0
+    if embedding.get_config().get("mask_zero"):
+        return GateReading(words, read_gates(lstm_layer(network), vectors[is_word]))
+    trace = read_gates(lstm_layer(network), vectors)
+    keep = np.flatnonzero(is_word)
+    return GateReading(words, LSTMTrace(**{name: value[:, keep] for name, value in vars(trace).items()}))
