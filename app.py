@@ -6,12 +6,16 @@ Run with ``streamlit run app.py``. The navigation is built from
 import streamlit as st
 
 from components.catalog import GROUPS, PAGES
-from models.cache import quick_mode
+from models.cache import ModelCache, quick_mode
 
 st.set_page_config(page_title="ML Atlas", page_icon=":material/explore:", layout="wide")
 if quick_mode():
     st.warning("Quick mode (ML_ATLAS_QUICK=1): models are trained on small subsets for testing; "
                "their accuracy is far below the full models'.", icon=":material/science:")
+if not ModelCache().writable():
+    st.warning(f"The model cache folder {ModelCache().root} is not writable: models are trained in memory and "
+               "retrained after every restart. Set ML_ATLAS_MODEL_DIR to a writable folder.",
+               icon=":material/folder_off:")
 
 navigation = {"": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)]}
 for group in GROUPS:

@@ -82,6 +82,15 @@ class ModelCache:
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else model_root()
 
+    def writable(self) -> bool:
+        """Whether artifacts can be saved here (the folder exists or can be made, and accepts files)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                return True
+        except OSError:
+            return False
+
     def path(self, spec: ArtifactSpec) -> Path:
         return self.root / spec.key
 
@@ -101,7 +110,8 @@ class ModelCache:
         loaded = self._try_load(spec, load)
         if loaded is not None:
             return loaded
-        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.writable():
+            return self._train_in_memory(spec, train, load, progress)
         with self._lock(spec):
             # Another process may have finished training while we waited for the lock.
             loaded = self._try_load(spec, load)
@@ -109,6 +119,17 @@ class ModelCache:
                 return loaded
             self._train_into_place(spec, train, progress)
         return load(self.path(spec))
+
+    def _train_in_memory(self, spec: ArtifactSpec, train: Callable, load: Callable[[Path], T],
+                         progress: TrainingProgress) -> T:
+        """The cache folder is read-only: train into a private temporary folder so the page still works.
+
+        The folder lives until the process ends (loaders may read lazily); nothing is
+        shared or reused, and the app says that the cache is not writable.
+        """
+        folder = Path(tempfile.mkdtemp(prefix=f"ml-atlas-{spec.key}-"))
+        train(folder, progress)
+        return load(folder)
 
     def _try_load(self, spec: ArtifactSpec, load: Callable[[Path], T]) -> T | None:
         folder = self.path(spec)

@@ -118,3 +118,22 @@ def test_two_processes_training_the_same_model_train_it_once(tmp_path):
         assert worker.exitcode == 0
     assert counter.read_text().count("trained") == 1
     verify(ModelCache(tmp_path / "cache").path(ArtifactSpec("shared")))
+
+
+def test_a_read_only_cache_still_trains_and_serves_the_model(tmp_path):
+    root = tmp_path / "read-only"
+    root.mkdir()
+    root.chmod(0o500)
+    try:
+        cache = ModelCache(root)
+        if cache.writable():  # running as root ignores permissions: make the folder unusable another way
+            root.chmod(0o700)
+            root.rmdir()
+            root.write_text("a file where the cache folder should be")
+            cache = ModelCache(root / "models")
+        assert not cache.writable()
+        np.testing.assert_array_equal(cache.get_or_train(ArtifactSpec("m"), train_weights, load_weights), np.arange(5.0))
+        assert not cache.has(ArtifactSpec("m"))
+    finally:
+        if root.is_dir():
+            root.chmod(0o700)
