@@ -18,6 +18,13 @@ QUICK = quick_mode()
 QUICK_USERS = 100  # quick mode (tests, CI): only the first 100 users' ratings
 FOLDS = 3 if QUICK else 5
 GRID_FOLDS = 3
+LEARNING_RATES = [0.002, 0.005, 0.007, 0.01]
+REGULARISATIONS = [0.02, 0.05, 0.1, 0.2]
+MODEL_DEFAULTS = {  # Surprise's defaults, except 100 factors for SVD as in its docs' examples
+    "SVD": {"n_factors": 100, "n_epochs": 20, "lr_all": 0.005, "reg_all": 0.02},
+    "SVD++": {"n_factors": 20, "n_epochs": 20, "lr_all": 0.007, "reg_all": 0.02},
+    "knn": {"k": 40, "similarity": "msd", "neighbours": "users"},
+}
 
 st.title("Movie recommendations")
 st.write(
@@ -58,6 +65,17 @@ def stored(spec, compute, label: str, heading: str):
     return None
 
 
+def use_parameters(algorithm: str, best: dict) -> None:
+    """Put a grid search's best parameters into the model widgets (a button callback, before they are drawn)."""
+    st.session_state["algorithm"] = algorithm
+    family = algorithm if algorithm in FACTOR_MODELS else "knn"
+    for parameter, value in best.items():
+        if parameter == "user_based":
+            st.session_state["knn neighbours"] = "users" if value else "movies"
+        else:
+            st.session_state[f"{family} {parameter}"] = value
+
+
 def show_error(error: InputError) -> None:
     st.error(str(error), icon=":material/error:")
 
@@ -77,16 +95,24 @@ if QUICK:
     st.caption(f"Quick mode: only the first {QUICK_USERS} users' ratings are used.")
 
 st.subheader("The model")
+# Widget values live in session state (set once here) so that "Use these parameters" in Tune can change them.
+for family, defaults in MODEL_DEFAULTS.items():
+    for parameter, value in defaults.items():
+        st.session_state.setdefault(f"{family} {parameter}", value)
 cols = st.columns(4)
-algorithm = cols[0].selectbox("Algorithm", list(ALGORITHMS), help="SVD++ adds implicit feedback; it fits ~20x slower.")
+algorithm = cols[0].selectbox("Algorithm", list(ALGORITHMS), key="algorithm",
+                              help="SVD++ adds implicit feedback; it fits ~20x slower.")
 params: dict = {}
 if algorithm in FACTOR_MODELS:
-    params["n_factors"] = cols[1].slider("Latent factors", 2, 200, 100 if algorithm == "SVD" else 20)
-    params["n_epochs"] = cols[2].slider("Epochs", 5, 100, 20)
+    params["n_factors"] = cols[1].slider("Latent factors", 2, 200, key=f"{algorithm} n_factors")
+    params["n_epochs"] = cols[2].slider("Epochs", 5, 100, key=f"{algorithm} n_epochs")
+    params["lr_all"] = cols[3].select_slider("Learning rate", LEARNING_RATES, key=f"{algorithm} lr_all")
+    params["reg_all"] = cols[3].select_slider("Regularisation", REGULARISATIONS, key=f"{algorithm} reg_all")
 elif algorithm in KNN_MODELS:
-    params["user_based"] = cols[1].radio("Neighbours are", ["users", "movies"], horizontal=True) == "users"
-    params["similarity"] = cols[2].selectbox("Similarity", SIMILARITIES)
-    params["k"] = int(cols[3].number_input("k (neighbours)", min_value=1, max_value=5000, value=40))
+    params["user_based"] = cols[1].radio("Neighbours are", ["users", "movies"], horizontal=True,
+                                         key="knn neighbours") == "users"
+    params["similarity"] = cols[2].selectbox("Similarity", SIMILARITIES, key="knn similarity")
+    params["k"] = int(cols[3].number_input("k (neighbours)", min_value=1, max_value=5000, key="knn k"))
     population = data.ratings.user.nunique() if params["user_based"] else min(
         data.ratings.item.nunique(), MAX_ITEM_BASED_ITEMS)
     if params["k"] > population:
@@ -134,7 +160,7 @@ with similar_tab:
     source = cols[1].radio("Similarity from", ["SVD item factors (cosine)", "item-based k-NN (pearson_baseline)"])
     n_similar = cols[2].slider("How many", 1, 30, 10, key="n_similar")
     min_similar = cols[3].slider("Rated by at least", 1, 100, 1 if QUICK else 20, key="min_similar")
-    similar_model = (model("SVD", {"n_factors": 100, "n_epochs": 20}) if source.startswith("SVD") else
+    similar_model = (model("SVD", MODEL_DEFAULTS["SVD"]) if source.startswith("SVD") else
                      model("KNNBaseline", {"k": 40, "similarity": "pearson_baseline", "user_based": False}))
     try:
         movie = similar_model.find(query)
@@ -149,7 +175,7 @@ with similar_tab:
 with explain_tab:
     cols = st.columns(2)
     explain_user = int(cols[0].number_input("User id", value=int(data.ratings.user.min()), step=1, key="explain_user"))
-    explain_query = cols[1].text_input("Movie id or words of its title", "Matrix", key="explain_query")
+    explain_query = cols[1].text_input("Movie id or words of its title", "Star Wars", key="explain_query")
     try:
         movie = recommender.find(explain_query)
         explanation = recommender.explain(explain_user, movie)
@@ -248,8 +274,8 @@ with tune_tab:
         tune_algorithm = "SVD"
         grid = {"n_factors": cols[0].multiselect("Latent factors", [20, 50, 100, 150], SVD_GRID["n_factors"]),
                 "n_epochs": cols[1].multiselect("Epochs", [10, 20, 30, 50], SVD_GRID["n_epochs"]),
-                "lr_all": cols[2].multiselect("Learning rate", [0.002, 0.005, 0.01], SVD_GRID["lr_all"]),
-                "reg_all": cols[3].multiselect("Regularisation", [0.02, 0.05, 0.1, 0.2], SVD_GRID["reg_all"])}
+                "lr_all": cols[2].multiselect("Learning rate", LEARNING_RATES, SVD_GRID["lr_all"]),
+                "reg_all": cols[3].multiselect("Regularisation", REGULARISATIONS, SVD_GRID["reg_all"])}
     else:
         tune_algorithm = cols[0].selectbox("k-NN variant", KNN_MODELS, index=2)
         grid = {"k": cols[1].multiselect("k", [10, 20, 40, 80], KNN_GRID["k"], key="grid_k"),
@@ -270,6 +296,8 @@ with tune_tab:
         cols[1].metric("Its MAE", f"{result.best_mae:.4f}")
         cols[2].metric("Movies used", f"{result.n_items:,}")
         st.write("**Best parameters:** " + ", ".join(f"{p} = {v}" for p, v in result.best_params.items()))
+        st.button(f"Use these parameters for the model above ({tune_algorithm})", on_click=use_parameters,
+                  args=(tune_algorithm, result.best_params))
         st.dataframe(result.table.round(4), hide_index=True, width="stretch")
         labels = result.table.drop(columns=["RMSE", "RMSE std", "MAE", "fit time (s)"]).astype(str).agg(", ".join, axis=1)
         st.plotly_chart(px.scatter(x=result.table["RMSE"], y=labels, error_x=result.table["RMSE std"],

@@ -34,7 +34,7 @@ def test_default_view_recommends_and_explains(app):
     assert shown["Users"] == "100" and shown["Movies rated by this user"] == "232"
     assert float(shown["Top pick's predicted rating"]) > 4 and "Top pick for user 1: **" in app.success[0].value
     text = " ".join(m.value for m in app.markdown)
-    assert "Movies similar to Toy Story (1995)" in text and "User 1 and Matrix, The (1999)" in text
+    assert "Movies similar to Toy Story (1995)" in text and "User 1 and Star Wars: Episode IV - A New Hope (1977)" in text
     assert shown["User's actual rating"] == "5"
     assert 0.5 <= float(shown["Predicted rating (SVD)"]) <= 5
     assert any("GroupLens" in c.value and "Licence/terms" in c.value for c in app.caption)
@@ -52,8 +52,8 @@ def test_bad_ids_and_titles_get_clear_messages(app):
 
 
 def test_k_larger_than_the_neighbours_is_explained(app):
-    app.selectbox[0].select("KNNWithMeans").run()
-    app.number_input[0].set_value(500).run()
+    app.selectbox(key="algorithm").select("KNNWithMeans").run()
+    app.number_input(key="knn k").set_value(500).run()
     no_exception(app)
     warnings = " ".join(w.value for w in app.warning)
     assert "k = 500 is more than the 100 users" in warnings
@@ -87,8 +87,20 @@ def test_comparison_and_grid_search_run_once_then_are_kept(app):
     grid = next(d.value for d in app.dataframe if "similarity" in d.value.columns and "RMSE" in d.value.columns)
     assert len(grid) == 2 and float(shown["Best RMSE"]) == pytest.approx(grid["RMSE"].min(), abs=1e-4)
     assert any("Best parameters:" in m.value for m in app.markdown)
+    click(app, "Use these parameters for the model above (KNNBaseline)")  # the model section takes them over
+    no_exception(app)
+    assert app.selectbox(key="algorithm").value == "KNNBaseline"
+    assert app.number_input(key="knn k").value == grid.sort_values("RMSE")["k"].iloc[0]
+    assert app.radio(key="knn neighbours").value == "users" and app.selectbox(key="knn similarity").value == "msd"
 
     again = fresh()  # a new session: both results come from the model cache, no button needed
     again.multiselect(key="names").set_value(["KNNBasic", "BaselineOnly", "NormalPredictor"]).run()
     assert "Lowest RMSE: BaselineOnly" in metrics(again)
     assert not [b for b in again.button if b.label == "Run the comparison"]
+
+
+def test_ml_100k_works_too(app):
+    app.radio[0].set_value("ml-100k").run()
+    no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    assert metrics(app)["Users"] == "100" and "User 1 and Star Wars (1977)" in " ".join(m.value for m in app.markdown)
