@@ -1,0 +1,394 @@
+"""Movie-review sentiment on IMDB: the classic LSTM, our best recurrent model, a TF-IDF baseline.
+
+- ``classic``: Embedding(10k, 32) -> LSTM(100) -> Dense(1, sigmoid), Adam, batch 64,
+  reviews cut to 500 words, as in the well-known Keras tutorial.
+- ``best``: a masked bidirectional LSTM whose outputs are max- and mean-pooled
+  over the review, with dropout and a larger vocabulary.
+- ``baseline``: TF-IDF of word 1-2 grams + logistic regression (no network).
+
+Every model is trained on the 25,000 training reviews (a validation split for
+early stopping and model choice is carved from them, never from the test set),
+then evaluated once on all 25,000 test reviews; that report (accuracy,
+confusion matrix, training curves, example reviews) is stored in the artifact
+so the page never re-evaluates. TensorFlow and scikit-learn are imported inside
+functions to keep this module light for the home page.
+"""
+from __future__ import annotations
+
+import html
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.imdb import load_imdb
+from data.locate import dataset_checksum
+from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
+from models.errors import InputError
+from models.pretrain import Pretrainable
+from models.text_pipeline import OOV, PAD, TextPipeline, tokenize
+
+MODEL_NAMES = ("classic", "best", "baseline")
+TITLES = {
+    "classic": "Classic LSTM (Embedding 32 → LSTM 100)",
+    "best": "Best: masked bidirectional LSTM with pooling",
+    "baseline": "Baseline: TF-IDF 1-2 grams + logistic regression",
+}
+SEED = 7
+VALIDATION_SIZE = 2_500
+_FULL = {
+    "classic": {
+        "kind": "lstm", "vocab_size": 10_000, "max_length": 500, "truncating": "end", "embedding": 32,
+        "units": 100, "bidirectional": False, "mask": False, "pooling": False, "dropout": 0.0,
+        "batch_size": 64, "max_epochs": 10, "patience": 2, "time_budget_s": 1800,
+    },
+    "best": {
+        "kind": "lstm", "vocab_size": 30_000, "max_length": 600, "truncating": "start", "embedding": 64,
+        "units": 64, "bidirectional": True, "mask": True, "pooling": True, "dropout": 0.4,
+        "batch_size": 64, "max_epochs": 8, "patience": 2, "time_budget_s": 1080,
+    },
+    "baseline": {"kind": "tfidf", "ngram_range": [1, 2], "min_df": 2, "max_features": 200_000,
+                 "c_grid": [1.0, 4.0, 16.0]},
+}
+_QUICK = {"train_size": 2_000, "test_size": 1_000, "validation_size": 400}
+_QUICK_LSTM = {"vocab_size": 3_000, "max_length": 100, "max_epochs": 3, "units": 16, "embedding": 16}
+
+
+def config(name: str) -> dict[str, Any]:
+    """The training configuration of model ``name``; small and fast in quick mode (tests, CI)."""
+    if name not in MODEL_NAMES:
+        raise ValueError(f"unknown sentiment model {name!r}; choose one of {MODEL_NAMES}")
+    settings = dict(_FULL[name], train_size=None, test_size=None, validation_size=VALIDATION_SIZE, seed=SEED)
+    if quick_mode():
+        settings.update(_QUICK)
+        if settings["kind"] == "lstm":
+            settings.update(_QUICK_LSTM)
+    return settings
+
+
+def spec(name: str) -> ArtifactSpec:
+    return ArtifactSpec(f"sentiment-{name}", config(name), dataset_checksum("imdb"))
+
+
+# ----------------------------------------------------------------------------- models
+
+class SentimentModel:
+    """A trained sentiment model: ``predict_proba(texts)`` gives P(positive) per text.
+
+    ``pipeline`` is the :class:`TextPipeline` the model reads text through,
+    ``report`` the evaluation stored at training time, ``keras_model`` the
+    Keras network (``None`` for the baseline).
+    """
+
+    name: str
+    pipeline: TextPipeline
+    report: dict[str, Any]
+    keras_model: Any = None
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return self.predict_tokens([tokenize(text) for text in texts])
+
+    def predict_tokens(self, token_lists: list[list[str]]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class KerasSentiment(SentimentModel):
+    """An Embedding + LSTM network reading padded word ids."""
+
+    def __init__(self, name: str, pipeline: TextPipeline, keras_model: Any, report: dict[str, Any]):
+        self.name, self.pipeline, self.keras_model, self.report = name, pipeline, keras_model, report
+
+    def predict_tokens(self, token_lists: list[list[str]]) -> np.ndarray:
+        """Batches of up to 256 through ``predict_on_batch`` (one compiled call, no eager per-step overhead)."""
+        ids = self.pipeline.encode_tokens(token_lists)
+        chunks = [self.keras_model.predict_on_batch(ids[i:i + 256]) for i in range(0, len(ids), 256)]
+        return np.concatenate(chunks).reshape(-1).astype(float) if chunks else np.zeros(0)
+
+
+class TfidfSentiment(SentimentModel):
+    """TF-IDF (word 1-2 grams, sublinear tf) + logistic regression, stored as plain arrays."""
+
+    def __init__(self, name: str, pipeline: TextPipeline, vectorizer: Any, coef: np.ndarray, intercept: float,
+                 report: dict[str, Any]):
+        self.name, self.pipeline, self.report = name, pipeline, report
+        self.vectorizer, self.coef, self.intercept = vectorizer, coef, intercept
+
+    def predict_tokens(self, token_lists: list[list[str]]) -> np.ndarray:
+        features = self.vectorizer.transform([" ".join(tokens) for tokens in token_lists])
+        return 1.0 / (1.0 + np.exp(-(features @ self.coef + self.intercept)))
+
+
+def _tfidf_vectorizer(settings: dict[str, Any], vocabulary: list[str] | None = None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        tokenizer=str.split if vocabulary is not None else tokenize, lowercase=False, token_pattern=None,
+        ngram_range=tuple(settings["ngram_range"]), min_df=settings["min_df"], max_features=settings["max_features"],
+        sublinear_tf=True, vocabulary=vocabulary, dtype=np.float32,
+    )
+
+
+# ----------------------------------------------------------------------------- public API
+
+def load_model(name: str, progress: TrainingProgress | None = None) -> SentimentModel:
+    """Model ``name`` ("classic", "best" or "baseline") from the model cache, training it first if missing."""
+    settings = config(name)
+    train = _train_keras if settings["kind"] == "lstm" else _train_baseline
+    return ModelCache().get_or_train(
+        spec(name), lambda folder, prog: train(name, settings, folder, prog), lambda folder: _load(name, folder),
+        progress,
+    )
+
+
+def _load(name: str, folder: Path) -> SentimentModel:
+    report = json.loads((folder / "report.json").read_text())
+    report["training_seconds"] = json.loads((folder / "MANIFEST.json").read_text())["training_seconds"]
+    pipeline = TextPipeline.load(folder / "pipeline.json")
+    if (folder / "model.keras").is_file():
+        import keras
+
+        return KerasSentiment(name, pipeline, keras.saving.load_model(folder / "model.keras"), report)
+    arrays = np.load(folder / "baseline.npz")
+    terms = json.loads((folder / "tfidf_vocabulary.json").read_text())
+    vectorizer = _tfidf_vectorizer(config(name), vocabulary=terms)
+    vectorizer.idf_ = arrays["idf"]
+    return TfidfSentiment(name, pipeline, vectorizer, arrays["coef"], float(arrays["intercept"]), report)
+
+
+PRETRAINABLE = [
+    Pretrainable(
+        f"sentiment-{name}", f"IMDB sentiment: {TITLES[name]}",
+        train=lambda progress, name=name: load_model(name, progress),
+        is_trained=lambda name=name: ModelCache().has(spec(name)),
+    )
+    for name in MODEL_NAMES
+]
+
+
+# ----------------------------------------------------------------------------- training
+
+def _splits(settings: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(fit, validation, test) frames: validation is the first reviews of the shuffled training set."""
+    train, test = load_imdb("train"), load_imdb("test")
+    if settings["train_size"]:
+        train, test = train.iloc[: settings["train_size"]], test.iloc[: settings["test_size"]]
+    cut = settings["validation_size"]
+    return train.iloc[cut:], train.iloc[:cut], test
+
+
+def build_network(settings: dict[str, Any]):
+    """The Keras network of an ``lstm`` configuration (uncompiled)."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((settings["max_length"],), dtype="int32", name="word_ids")
+    x = layers.Embedding(settings["vocab_size"], settings["embedding"], mask_zero=settings["mask"], name="embedding")(inputs)
+    lstm = layers.LSTM(settings["units"], return_sequences=settings["pooling"], name="lstm")
+    x = layers.Bidirectional(lstm, name="bidirectional")(x) if settings["bidirectional"] else lstm(x)
+    if settings["pooling"]:
+        x = layers.Concatenate()([layers.GlobalMaxPooling1D()(x), layers.GlobalAveragePooling1D()(x)])
+    if settings["dropout"]:
+        x = layers.Dropout(settings["dropout"])(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="positive")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _callbacks(settings: dict[str, Any], progress: TrainingProgress, batches: int) -> list:
+    """Progress per batch, early stopping on validation loss, and a wall-clock budget checked per epoch."""
+    import keras
+
+    epochs, budget, started = settings["max_epochs"], settings["time_budget_s"], time.perf_counter()
+
+    class Report(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch % 10 == 0:
+                done = (self.epoch + (batch + 1) / batches) / epochs
+                progress.update(0.9 * done, f"Epoch {self.epoch + 1} of at most {epochs}, batch {batch + 1}/{batches}, "
+                                            f"loss {logs['loss']:.3f}")
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_epoch_end(self, epoch, logs=None):
+            elapsed = time.perf_counter() - started
+            if elapsed / (epoch + 1) * (epoch + 2) > budget:  # the next epoch would overrun the budget
+                self.model.stop_training = True
+
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings["patience"], restore_best_weights=True)
+    return [Report(), stop]
+
+
+def _train_keras(name: str, settings: dict[str, Any], folder: Path, progress: TrainingProgress) -> None:
+    """Fit the pipeline and network on the training reviews, evaluate on the test set, save everything."""
+    import keras
+
+    started = time.perf_counter()
+    fit, validation, test = _splits(settings)
+    progress.update(0.0, "Building the vocabulary")
+    pipeline = TextPipeline(settings["vocab_size"], settings["max_length"], settings["truncating"]).fit(fit.text)
+    x_fit, x_val = pipeline.encode(fit.text), pipeline.encode(validation.text)
+    keras.utils.set_random_seed(settings["seed"])
+    network = build_network(settings)
+    batches = -(-len(fit) // settings["batch_size"])
+    history = network.fit(
+        x_fit, fit.label.to_numpy(), validation_data=(x_val, validation.label.to_numpy()),
+        batch_size=settings["batch_size"], epochs=settings["max_epochs"], verbose=0,
+        callbacks=_callbacks(settings, progress, batches),
+    )
+    train_seconds = time.perf_counter() - started
+    progress.update(0.92, f"Evaluating on {len(test):,} test reviews")
+    probabilities = network.predict(pipeline.encode(test.text), batch_size=512, verbose=0).reshape(-1)
+    curves = {key: [float(v) for v in values] for key, values in history.history.items()}
+    report = evaluation_report(test, probabilities, pipeline, curves, train_seconds)
+    network.save(folder / "model.keras")
+    pipeline.save(folder / "pipeline.json")
+    (folder / "report.json").write_text(json.dumps(report, indent=1))
+    progress.update(1.0, "Done")
+
+
+def _train_baseline(name: str, settings: dict[str, Any], folder: Path, progress: TrainingProgress) -> None:
+    """Choose C on the validation split, refit TF-IDF + logistic regression on all training reviews, evaluate."""
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.perf_counter()
+    fit, validation, test = _splits(settings)
+    progress.update(0.05, "TF-IDF on the training reviews")
+    vectorizer = _tfidf_vectorizer(settings)
+    x_fit = vectorizer.fit_transform(fit.text)
+    x_val = vectorizer.transform(validation.text)
+    scores = {}
+    for i, c in enumerate(settings["c_grid"]):
+        progress.update(0.2 + 0.15 * i, f"Logistic regression, C = {c:g}")
+        classifier = LogisticRegression(C=c, max_iter=1000).fit(x_fit, fit.label)
+        scores[c] = float(classifier.score(x_val, validation.label))
+    best_c = max(scores, key=scores.get)
+    progress.update(0.7, f"Refitting on all training reviews with C = {best_c:g}")
+    train = pd.concat([validation, fit])
+    vectorizer = _tfidf_vectorizer(settings)
+    classifier = LogisticRegression(C=best_c, max_iter=1000).fit(vectorizer.fit_transform(train.text), train.label)
+    train_seconds = time.perf_counter() - started
+    terms = [term for term, _ in sorted(vectorizer.vocabulary_.items(), key=lambda item: item[1])]
+    # Most frequent first (lowest idf), like the networks' vocabularies; used to tell known words from unknown.
+    unigrams = sorted((t for t in terms if " " not in t), key=lambda t: vectorizer.idf_[vectorizer.vocabulary_[t]])
+    pipeline = TextPipeline(len(unigrams) + 2, max_length=None)._set_vocabulary([PAD, OOV] + unigrams)
+    probabilities = classifier.predict_proba(vectorizer.transform(test.text))[:, 1]
+    report = evaluation_report(test, probabilities, pipeline, {}, train_seconds)
+    report["validation_accuracy_by_c"] = {f"{c:g}": s for c, s in scores.items()}
+    np.savez(folder / "baseline.npz", idf=vectorizer.idf_.astype(np.float32),
+             coef=classifier.coef_[0].astype(np.float32), intercept=classifier.intercept_[0])
+    (folder / "tfidf_vocabulary.json").write_text(json.dumps(terms))
+    pipeline.save(folder / "pipeline.json")
+    (folder / "report.json").write_text(json.dumps(report, indent=1))
+    progress.update(1.0, "Done")
+
+
+def evaluation_report(test: pd.DataFrame, probabilities: np.ndarray, pipeline: TextPipeline,
+                      curves: dict[str, list[float]], train_seconds: float) -> dict[str, Any]:
+    """Test accuracy, confusion matrix, training curves and example reviews, as JSON-ready values."""
+    labels = test.label.to_numpy()
+    predicted = (probabilities >= 0.5).astype(int)
+    confusion = [[int(np.sum((labels == t) & (predicted == p))) for p in (0, 1)] for t in (0, 1)]
+    return {
+        "test_accuracy": float(np.mean(predicted == labels)),
+        "test_size": int(len(labels)),
+        "confusion_matrix": confusion,
+        "curves": curves,
+        "epochs": len(curves.get("loss", [])),
+        "fit_seconds": round(train_seconds, 2),
+        "max_length": pipeline.max_length,
+        "examples": example_reviews(test, probabilities),
+    }
+
+
+def example_reviews(test: pd.DataFrame, probabilities: np.ndarray, per_kind: int = 2) -> list[dict[str, Any]]:
+    """Short test reviews to try: the most confidently right of each class, and the most confidently wrong."""
+    frame = test.assign(probability=probabilities, words=test.text.map(lambda t: len(tokenize(t))))
+    frame = frame[frame.words.between(30, 130)]
+    right = frame[(frame.probability >= 0.5) == (frame.label == 1)]
+    wrong = frame[(frame.probability >= 0.5) != (frame.label == 1)]
+    chosen = [
+        ("correct positive", right[right.label == 1].nlargest(per_kind, "probability")),
+        ("correct negative", right[right.label == 0].nsmallest(per_kind, "probability")),
+        ("wrong: negative review read as positive", wrong[wrong.label == 0].nlargest(per_kind, "probability")),
+        ("wrong: positive review read as negative", wrong[wrong.label == 1].nsmallest(per_kind, "probability")),
+    ]
+    return [
+        {"kind": kind, "text": row.text, "label": int(row.label), "probability": float(row.probability)}
+        for kind, rows in chosen for row in rows.itertuples()
+    ]
+
+
+# ----------------------------------------------------------------------------- scoring one review
+
+@dataclass(frozen=True)
+class Verdict:
+    probability: float
+    words_read: int
+    words_total: int
+    known_words: int
+
+    @property
+    def label(self) -> str:
+        return "Positive" if self.probability >= 0.5 else "Negative"
+
+    @property
+    def truncated(self) -> bool:
+        return self.words_read < self.words_total
+
+
+def readable_tokens(model: SentimentModel, text: str) -> list[str]:
+    """The words of ``text`` the model reads; InputError if there are none it can score."""
+    if not text.strip():
+        raise InputError("Type or paste a movie review to score it.")
+    tokens = tokenize(text)
+    if not any(ch.isalpha() for token in tokens for ch in token):
+        raise InputError("This text has no words, only numbers or symbols. Write a few sentences about a film.")
+    kept = model.pipeline.kept(tokens)
+    if not any(model.pipeline.known(kept)):
+        raise InputError("None of these words is in the model's vocabulary (it knows the most frequent words of "
+                         "English IMDB reviews), so there is nothing to score. Try a review in English.")
+    return kept
+
+
+def score(model: SentimentModel, text: str) -> Verdict:
+    """P(positive) for one review, with how many words were read and known."""
+    kept = readable_tokens(model, text)
+    probability = float(model.predict_tokens([kept])[0])
+    return Verdict(probability, len(kept), len(tokenize(text)), int(sum(model.pipeline.known(kept))))
+
+
+def word_contributions(model: SentimentModel, text: str) -> pd.DataFrame:
+    """Occlusion: each word's contribution = P(positive) of the review minus P(positive) without that word.
+
+    All variants (one per word removed) go through the model in one batch.
+    Columns: word, known (in the vocabulary), contribution (positive pushes towards "Positive").
+    """
+    kept = readable_tokens(model, text)
+    variants = [kept] + [kept[:i] + kept[i + 1:] for i in range(len(kept))]
+    probabilities = model.predict_tokens(variants)
+    return pd.DataFrame({"word": kept, "known": model.pipeline.known(kept),
+                         "contribution": probabilities[0] - probabilities[1:]})
+
+
+def highlight_html(contributions: pd.DataFrame) -> str:
+    """The words as HTML spans shaded green (pushed towards positive) or red (towards negative).
+
+    Every word is escaped; the contribution is repeated in each span's title.
+    Words outside the vocabulary are shown in grey italics.
+    """
+    scale = max(float(contributions.contribution.abs().max()), 1e-6)
+    spans = []
+    for row in contributions.itertuples():
+        strength = min(abs(row.contribution) / scale, 1.0)
+        colour = "22,163,74" if row.contribution > 0 else "220,38,38"
+        style = f"background: rgba({colour},{0.75 * strength:.2f}); padding: 1px 2px; border-radius: 3px;"
+        if not row.known:
+            style += " color: #888; font-style: italic;"
+        spans.append(f'<span style="{style}" title="{row.contribution:+.3f}">{html.escape(row.word)}</span>')
+    return '<div style="line-height: 2;">' + " ".join(spans) + "</div>"

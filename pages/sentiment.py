@@ -1,0 +1,140 @@
+"""Review sentiment: an LSTM trained on IMDB scores your review and shows which words pushed the score."""
+import re
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from components.data_status import attribution, load_or_explain
+from components.progress import StreamlitProgress
+from data.locate import dataset_dir
+from models.cache import ModelCache
+from models.errors import InputError
+from models.sentiment import (MODEL_NAMES, TITLES, SentimentModel, highlight_html, load_model, score, spec,
+                              word_contributions)
+
+st.title("Review sentiment with an LSTM")
+st.write(
+    "Type a movie review. A recurrent network trained on 25,000 IMDB reviews reads it word by word and gives the "
+    "**probability that the review is positive**. Compare it with the classic tutorial LSTM and with a "
+    "non-neural TF-IDF baseline, and see which words pushed the score up or down."
+)
+
+
+@st.cache_resource(show_spinner=False)
+def cached_model(name: str) -> SentimentModel:
+    return load_model(name)
+
+
+def get_model(name: str) -> SentimentModel:
+    """The trained model, loaded once per server process; trained on first use with a progress bar."""
+    if not ModelCache().has(spec(name)):
+        load_or_explain(dataset_dir, "imdb")
+        progress = StreamlitProgress(f"Training the model '{TITLES[name]}' (first use only)")
+        load_model(name, progress)
+        progress.done()
+    return cached_model(name)
+
+
+def set_review(text: str) -> None:
+    st.session_state.review = text
+
+
+def preview(text: str, length: int = 90) -> str:
+    """The start of a review for a button label: line breaks and markdown characters removed."""
+    plain = re.sub(r"[*_`#\[\]<>$~|\\]", "", re.sub(r"<br\s*/?>", " ", text))
+    return plain[:length] + ("…" if len(plain) > length else "")
+
+
+left, right = st.columns([2, 1])
+name = left.radio("Model", MODEL_NAMES, index=MODEL_NAMES.index("best"), format_func=TITLES.get)
+compare = right.toggle("Compare all three models")
+model = get_model(name)
+
+st.subheader("Your review")
+examples = model.report["examples"]
+with st.expander("Try a review from the test set (including some this model gets wrong)"):
+    for i, example in enumerate(examples):
+        truth = "positive" if example["label"] else "negative"
+        st.button(f"{example['kind']} (labelled {truth}, model said {example['probability']:.0%} positive): "
+                  f"{preview(example['text'])}", key=f"example_{i}", on_click=set_review, args=(example["text"],))
+text = st.text_area("Movie review", key="review", height=160,
+                    placeholder="e.g. The plot was thin, but the acting was superb and I loved every minute.")
+st.button("Score the review", type="primary")
+
+if not text.strip():
+    st.info("Type or paste a movie review above (in English), or pick an example, then press **Score the review**.")
+else:
+    try:
+        verdict = score(model, text)
+    except InputError as error:
+        st.warning(str(error))
+        verdict = None
+    if verdict is not None:
+        cols = st.columns(3)
+        cols[0].metric("Verdict", verdict.label)
+        cols[1].metric("Probability positive", f"{verdict.probability:.1%}")
+        cols[2].metric("Words known to the model", f"{verdict.known_words} of {verdict.words_read}")
+        if verdict.truncated:
+            part = "first" if model.pipeline.truncating == "start" else "last"
+            st.info(f"Your review has {verdict.words_total} words; this model reads at most "
+                    f"{model.pipeline.max_length}, so it scored the {part} {verdict.words_read} words only.")
+
+        if compare:
+            st.subheader("All three models")
+            cols = st.columns(len(MODEL_NAMES))
+            for col, other in zip(cols, MODEL_NAMES):
+                try:
+                    other_verdict = score(get_model(other), text)
+                    col.metric(TITLES[other], f"{other_verdict.label}, {other_verdict.probability:.1%} positive")
+                except InputError as error:
+                    col.metric(TITLES[other], "no score")
+                    col.caption(str(error))
+
+        st.subheader("Which words pushed the score")
+        st.write(
+            "Measured by **occlusion**: each word is removed in turn and the review re-scored; the drop in the "
+            "probability of 'positive' is that word's contribution. Green words pushed towards positive, red towards "
+            "negative, the stronger the shade the bigger the push (hover a word for its number). Grey italic words are "
+            "not in the model's vocabulary."
+        )
+        contributions = word_contributions(model, text)
+        st.markdown(highlight_html(contributions), unsafe_allow_html=True)
+        ranked = contributions.assign(position=contributions.index + 1).sort_values("contribution")
+        left, right = st.columns(2)
+        left.caption("Pushed most towards **negative**")
+        left.dataframe(ranked.head(8)[["word", "position", "contribution"]].round(4), hide_index=True, width="stretch")
+        right.caption("Pushed most towards **positive**")
+        right.dataframe(ranked.tail(8)[::-1][["word", "position", "contribution"]].round(4), hide_index=True,
+                        width="stretch")
+
+st.subheader(f"Model report: {TITLES[name]}")
+report = model.report
+cols = st.columns(4)
+cols[0].metric("Test accuracy", f"{report['test_accuracy']:.2%}")
+cols[1].metric("Test reviews", f"{report['test_size']:,}")
+cols[2].metric("Epochs", report["epochs"] or "n/a")
+cols[3].metric("Training time", f"{report['training_seconds'] / 60:.1f} min")
+st.caption("Evaluated once on the official test reviews when the model was trained; early stopping and model "
+           "choices used a validation split of the training reviews, never the test set.")
+left, right = st.columns(2)
+matrix = pd.DataFrame(report["confusion_matrix"], index=["true negative", "true positive"],
+                      columns=["predicted negative", "predicted positive"])
+left.plotly_chart(px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", title="Confusion matrix"),
+                  width="stretch")
+if report["curves"]:
+    curves = pd.DataFrame(report["curves"]).assign(epoch=lambda f: range(1, len(f) + 1))
+    long = pd.concat([
+        pd.DataFrame({"epoch": curves.epoch, "metric": metric, "split": split, "value": curves[column]})
+        for metric in ("loss", "accuracy") for split, column in (("train", metric), ("validation", f"val_{metric}"))
+    ])
+    right.plotly_chart(px.line(long, x="epoch", y="value", color="split", facet_col="metric", markers=True,
+                               title="Training curves").update_yaxes(matches=None, showticklabels=True),
+                       width="stretch")
+else:
+    right.write("The baseline has no epochs: logistic regression is fitted to convergence. Validation accuracy "
+                "for each regularisation strength C tried:")
+    right.dataframe(pd.Series(report["validation_accuracy_by_c"], name="validation accuracy").rename_axis("C"),
+                    width="stretch")
+
+attribution("imdb")

@@ -1,0 +1,121 @@
+"""The three sentiment models, trained in quick mode on a small subset of IMDB."""
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from models import sentiment
+from models.cache import ModelCache
+from models.errors import InputError
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quick_cache(tmp_path_factory):
+    """Quick mode and one model cache for every sentiment test file of the session (models train once)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ML_ATLAS_QUICK", "1")
+    patch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "sentiment-models"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def models(quick_cache):
+    return {name: sentiment.load_model(name) for name in sentiment.MODEL_NAMES}
+
+
+def test_classic_network_is_the_tutorials():
+    network = sentiment.build_network(sentiment._FULL["classic"])
+    kinds = [type(layer).__name__ for layer in network.layers]
+    assert kinds == ["InputLayer", "Embedding", "LSTM", "Dense"]
+    # Embedding 10,000 x 32 + LSTM(100) on 32 inputs + Dense(1): the tutorial's parameter count for a 10k vocabulary.
+    assert network.count_params() == 10_000 * 32 + 4 * (100 * (32 + 100) + 100) + 101
+    assert network.layers[-1].activation.__name__ == "sigmoid"
+
+
+def test_best_network_is_a_masked_bidirectional_lstm():
+    network = sentiment.build_network(sentiment._FULL["best"])
+    bidirectional = next(layer for layer in network.layers if isinstance(layer, keras.layers.Bidirectional))
+    assert isinstance(bidirectional.forward_layer, keras.layers.LSTM)
+    assert network.get_layer("embedding").mask_zero
+
+
+def test_models_predict_probabilities_and_reload_identically(models):
+    texts = ["A wonderful, moving film with great acting.", "Awful, boring, a waste of time."]
+    for name, model in models.items():
+        first = model.predict_proba(texts)
+        assert first.shape == (2,) and np.all((first >= 0) & (first <= 1)), name
+        again = sentiment.load_model(name).predict_proba(texts)
+        np.testing.assert_allclose(again, first, rtol=1e-5, atol=1e-6)
+
+
+def test_keras_models_expose_their_layers_and_pipeline(models):
+    for name in ("classic", "best"):
+        model = models[name]
+        layers = model.keras_model.layers
+        assert any(isinstance(layer, keras.layers.Embedding) for layer in layers)
+        assert any(isinstance(layer, keras.layers.LSTM)
+                   or isinstance(getattr(layer, "forward_layer", None), keras.layers.LSTM) for layer in layers)
+        ids = model.pipeline.encode(["a good film"])
+        assert ids.shape == (1, model.pipeline.max_length)
+        assert model.pipeline.vocabulary[:2] == ["<pad>", "<oov>"]
+
+
+def test_reports_hold_accuracy_confusion_curves_and_examples(models):
+    for name, model in models.items():
+        report = model.report
+        assert report["test_size"] == 1_000
+        assert sum(map(sum, report["confusion_matrix"])) == 1_000
+        assert report["test_accuracy"] == pytest.approx(np.trace(report["confusion_matrix"]) / 1_000)
+        assert report["training_seconds"] > 0
+        kinds = {example["kind"] for example in report["examples"]}
+        assert {"correct positive", "correct negative"} <= kinds
+        if name != "baseline":
+            assert set(report["curves"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+
+
+def test_baseline_learns_from_the_subset(models):
+    baseline = models["baseline"]
+    assert baseline.report["test_accuracy"] > 0.75
+    assert any(example["kind"].startswith("wrong") for example in baseline.report["examples"])
+    positive, negative = baseline.predict_proba(["Brilliant, wonderful, excellent film.", "Terrible, awful, worst film."])
+    assert positive > 0.5 > negative
+
+
+def test_bad_reviews_are_explained_not_scored(models):
+    model = models["best"]
+    for text, message in [("   ", "Type or paste"), ("123 456 !!! ???", "only numbers or symbols"),
+                          ("zzxqv blorpt quuxelf", "vocabulary")]:
+        with pytest.raises(InputError, match=message):
+            sentiment.score(model, text)
+
+
+def test_long_reviews_are_scored_on_the_kept_words(models):
+    model = models["classic"]
+    verdict = sentiment.score(model, "good film " * 400)
+    assert verdict.words_total == 800 and verdict.words_read == model.pipeline.max_length and verdict.truncated
+    assert verdict.label in ("Positive", "Negative")
+
+
+def test_occlusion_contributions_follow_the_words(models):
+    contributions = sentiment.word_contributions(models["baseline"], "The acting was excellent but the plot was awful")
+    assert contributions.word.tolist() == "the acting was excellent but the plot was awful".split()
+    by_word = contributions.set_index("word").contribution
+    assert by_word["excellent"] > 0 > by_word["awful"]
+    full = models["baseline"].predict_proba(["The acting was excellent but the plot was awful"])[0]
+    without = models["baseline"].predict_proba(["The acting was but the plot was awful"])[0]
+    assert by_word["excellent"] == pytest.approx(full - without)
+
+
+def test_highlight_escapes_every_word():
+    frame = pd.DataFrame({"word": ["<script>", "good"], "known": [False, True], "contribution": [-0.1, 0.2]})
+    markup = sentiment.highlight_html(frame)
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+    assert "rgba(22,163,74,0.75)" in markup  # the strongest word gets the full green shade
+
+
+def test_pretrainable_entries(models):
+    names = {item.name: item for item in sentiment.PRETRAINABLE}
+    assert set(names) == {"sentiment-classic", "sentiment-best", "sentiment-baseline"}
+    assert all(item.is_trained() for item in names.values())
+    assert ModelCache().has(sentiment.spec("best"))
