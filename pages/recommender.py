@@ -1,5 +1,4 @@
 """Movie recommendations: SVD and k-NN collaborative filtering with scikit-surprise on MovieLens."""
-import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
