@@ -1,0 +1,122 @@
+"""Draw a digit: a CNN trained on all of MNIST reads it live, shows what it saw and where it goes wrong."""
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from components.data_status import attribution, load_or_explain
+from components.progress import StreamlitProgress
+from data.locate import dataset_dir
+from models.digits import CONFIDENT, TrainedDigits, is_trained, load_trained, read_drawing, spec, tile_maps
+from models.errors import InputError
+
+CANVAS_SIZE = 280
+GALLERY_SHOWN = 24
+
+st.title("Draw a digit")
+st.write(
+    "Draw a digit from 0 to 9 in the black box. A convolutional network trained on the 60,000 MNIST training digits "
+    "reads it each time you lift the mouse (or finger). Your drawing is cropped, scaled to 20 pixels and centred "
+    "by its centre of mass in a 28×28 image, exactly how the MNIST digits were prepared, so size and position "
+    "do not matter."
+)
+
+
+@st.cache_resource(show_spinner=False)
+def loaded_models() -> dict[str, TrainedDigits]:
+    """Trained models by cache key, loaded once per server process and shared by every session."""
+    return {}
+
+
+def upscaled(image: np.ndarray, factor: int) -> np.ndarray:
+    """Blow up a small grey image with square pixels, so what the model saw is shown as it is."""
+    return np.kron(np.clip(image, 0.0, 1.0), np.ones((factor, factor), dtype=np.float32))
+
+
+models = loaded_models()
+if spec().key not in models:
+    progress = None
+    if not is_trained():
+        load_or_explain(dataset_dir, "mnist")
+        progress = StreamlitProgress("Training the digit reader on MNIST (first use only)")
+    models[spec().key] = load_trained(progress)
+    if progress:
+        progress.done("Digit reader trained")
+trained = models[spec().key]
+
+if "canvas_round" not in st.session_state:
+    st.session_state.canvas_round = 0
+
+drawing_side, result_side = st.columns([1, 1], gap="large")
+with drawing_side:
+    brush = st.slider("Brush width", min_value=6, max_value=40, value=20, step=1)
+    if st.button("Clear", icon=":material/ink_eraser:"):
+        st.session_state.canvas_round += 1  # a new key gives a fresh, empty canvas
+    canvas = st_canvas(
+        stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS_SIZE,
+        width=CANVAS_SIZE, drawing_mode="freedraw", update_streamlit=True, return_image_data=True,
+        key=f"digit_canvas_{st.session_state.canvas_round}",
+    )
+
+reading = None
+with result_side:
+    try:
+        reading = None if canvas.image_data is None else read_drawing(trained.classifier, canvas.image_data)
+    except InputError as error:
+        st.error(str(error))
+    if reading is None:
+        st.metric("Prediction", "—")
+        st.info("Draw a digit on the canvas to see what the network reads.", icon=":material/draw:")
+    else:
+        if reading.verdict == "digit":
+            st.metric("Prediction", f"{reading.digit} · {reading.confidence:.1%}")
+        elif reading.verdict == "scribble":
+            st.metric("Prediction", "Not a digit?")
+            st.warning("That looks more like a scribble or a blot than a digit. Clear the canvas and draw one digit "
+                       "with a single line.")
+        else:
+            st.metric("Prediction", "Not sure")
+            st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
+                       f"{CONFIDENT:.0%}). Try drawing the digit larger and more clearly.")
+        chart = px.bar(pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": reading.probabilities}),
+                       x="digit", y="probability", range_y=[0, 1], height=260)
+        chart.update_layout(margin={"t": 10, "b": 10}, xaxis_type="category")
+        st.plotly_chart(chart, width="stretch")
+        st.caption("Probabilities: " + " · ".join(f"{d}: {p:.1%}" for d, p in enumerate(reading.probabilities)))
+        st.image(upscaled(reading.prepared.image, 5), caption="What the network saw: 28×28 pixels", clamp=True)
+
+if reading is not None:
+    st.subheader("What the network sees")
+    st.write("Each convolution layer turns the image into feature maps: bright where a learned filter responds "
+             "(edges, strokes and curves in the first layer, larger parts of digits deeper down). The first 16 maps "
+             "of each layer, each scaled to its own brightest point:")
+    maps = trained.classifier.feature_maps(reading.prepared.image)
+    for name, activation in maps.items():
+        h, w, channels = activation.shape
+        st.image(upscaled(tile_maps(activation), 112 // h), clamp=True,
+                 caption=f"{name}: {channels} filters, {h}×{w} maps (first 16 shown)")
+
+report = trained.report
+st.subheader("How good is the network?")
+cols = st.columns(3)
+cols[0].metric("Test accuracy", f"{report.accuracy:.2%}")
+cols[1].metric("Test digits", f"{report.test_images:,}")
+cols[2].metric("Training time", f"{report.fit_seconds:.0f} s")
+labels = [str(d) for d in range(10)]
+off_diagonal = report.confusion[~np.eye(10, dtype=bool)]
+confusion = px.imshow(report.confusion, x=labels, y=labels, text_auto=True, color_continuous_scale="Blues",
+                      zmax=max(1, int(off_diagonal.max())),  # colour the mistakes; the diagonal saturates
+                      labels={"x": "predicted", "y": "true", "color": "digits"},
+                      title="Confusion matrix on the test digits (rows: true digit, columns: prediction)")
+st.plotly_chart(confusion, width="stretch")
+
+st.write(f"**Test digits the network gets wrong** (the {min(GALLERY_SHOWN, len(report.wrong_true))} it is most "
+         f"confident about, of {int(report.test_images - np.trace(report.confusion))} mistakes):")
+gallery = st.columns(8)
+for index in range(min(GALLERY_SHOWN, len(report.wrong_true))):
+    gallery[index % 8].image(upscaled(report.wrong_images[index] / 255.0, 3), clamp=True,
+                             caption=f"true {report.wrong_true[index]}, read {report.wrong_predicted[index]} "
+                                     f"({report.wrong_confidence[index]:.0%})")
+
+attribution("mnist")

@@ -1,0 +1,92 @@
+"""The 'Draw a digit' page: an AppTest of the script and a real browser drawing on the canvas."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import PROJECT_ROOT, page_has_no_exception, wait_for_app
+from models.cache import ModelCache
+from models.digits import DigitsConfig, load_trained
+
+
+@pytest.fixture(scope="module")
+def quick_model_dir(tmp_path_factory):
+    """A model cache holding the quick model, so the AppTest only loads it."""
+    folder = tmp_path_factory.mktemp("digit-page-models")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ML_ATLAS_QUICK", "1")
+    load_trained(config=DigitsConfig.default(), cache=ModelCache(folder))
+    mp.undo()
+    return folder
+
+
+def run_page(monkeypatch, model_dir) -> AppTest:
+    monkeypatch.setenv("ML_ATLAS_QUICK", "1")
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(model_dir))
+    return AppTest.from_file(str(PROJECT_ROOT / "pages" / "digits.py"), default_timeout=120).run()
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_blank_canvas_asks_for_a_drawing_and_shows_the_report(monkeypatch, quick_model_dir):
+    app = run_page(monkeypatch, quick_model_dir)
+    assert not app.exception
+    assert metric(app, "Prediction") == "—"
+    assert any("Draw a digit" in info.value for info in app.info)
+    assert metric(app, "Test digits") == "2,000"
+    assert metric(app, "Test accuracy").endswith("%")
+    assert any("MNIST" in caption.value for caption in app.caption), "data attribution is shown"
+
+
+def test_clear_gives_a_fresh_canvas(monkeypatch, quick_model_dir):
+    app = run_page(monkeypatch, quick_model_dir)
+    first_round = app.session_state["canvas_round"]
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.session_state["canvas_round"] == first_round + 1
+    assert metric(app, "Prediction") == "—"
+
+
+def stroke(page, canvas, points) -> None:
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
+def prediction_text(page) -> str:
+    metric_box = page.locator('[data-testid="stMetric"]', has_text="Prediction")
+    return metric_box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def probabilities_text(page) -> str:
+    return page.get_by_text("Probabilities:").inner_text()
+
+
+@pytest.mark.browser
+def test_drawing_in_the_browser_is_read_live(app_url, page):
+    page.goto(f"{app_url}/digits")
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=180_000)  # in quick mode the page trains its model on first open
+    wait_for_app(page, timeout=180_000)
+    assert prediction_text(page) == "—"
+
+    stroke(page, canvas, [(150, 50), (148, 120), (145, 230)])  # a "1"
+    page.get_by_text("Probabilities:").wait_for(timeout=30_000)
+    first = probabilities_text(page)
+    assert prediction_text(page) != "—"
+
+    stroke(page, canvas, [(90, 50), (150, 50)])  # a bar on top: now a "7"
+    page.wait_for_function(
+        "(before) => { const el = [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+        ".find(e => e.innerText.startsWith('Probabilities:')); return el && el.innerText !== before; }",
+        arg=first, timeout=30_000,
+    )
+    assert prediction_text(page) != "—"
+
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_text("Draw a digit on the canvas").wait_for(timeout=30_000)
+    assert prediction_text(page) == "—"
+    page_has_no_exception(page)
