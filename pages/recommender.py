@@ -9,13 +9,13 @@ from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
 from models.cache import ModelCache, quick_mode
 from models.errors import InputError
-from models.recommender import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES,
-                                SVD_GRID, Recommender, cold_start, comparison_spec, first_users, grid_size, grid_spec,
+from models.recommender import (ALGORITHMS, DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, FACTOR_MODELS, KNN_GRID,
+                                KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES, SVD_GRID, Recommender, cold_start,
+                                comparison_spec, evaluation_setup, first_users, grid_size, grid_spec,
                                 stored_comparison, stored_grid_search)
 
 QUICK = quick_mode()
-QUICK_USERS = 100  # quick mode (tests, CI): only the first 100 users' ratings
-FOLDS = 3 if QUICK else 5
+SUBSET, FOLDS = evaluation_setup()  # all users and 5 folds; 100 users and 3 folds in quick mode
 GRID_FOLDS = 3
 LEARNING_RATES = [0.002, 0.005, 0.007, 0.01]
 REGULARISATIONS = [0.02, 0.05, 0.1, 0.2]
@@ -37,7 +37,7 @@ st.write(
 @st.cache_data(show_spinner=False)
 def movielens(name: str, quick: bool) -> MovieLens:
     data = load_or_explain(LOADERS[name])
-    return MovieLens(first_users(data.ratings, QUICK_USERS), data.movies) if quick else data
+    return MovieLens(first_users(data.ratings, SUBSET), data.movies) if quick else data
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -89,9 +89,9 @@ cols[1].metric("Users", f"{data.ratings.user.nunique():,}")
 cols[2].metric("Rated movies", f"{data.ratings.item.nunique():,}")
 density = len(data.ratings) / (data.ratings.user.nunique() * data.ratings.item.nunique())
 cols[3].metric("Matrix filled", f"{density:.2%}")
-checksum, subset = dataset_checksum(DATASET_KEYS[name]), QUICK_USERS if QUICK else None
+checksum = dataset_checksum(DATASET_KEYS[name])
 if QUICK:
-    st.caption(f"Quick mode: only the first {QUICK_USERS} users' ratings are used.")
+    st.caption(f"Quick mode: only the first {SUBSET} users' ratings are used.")
 
 st.subheader("The model")
 # Widget values live in session state (set once here) so that "Use these parameters" in Tune can change them.
@@ -228,17 +228,17 @@ with you_tab:
 # ---------------------------------------------------------------- comparing algorithms
 with compare_tab:
     cols = st.columns([3, 1, 1])
-    names = cols[0].multiselect("Algorithms (Surprise defaults)", list(ALGORITHMS),
-                                [a for a in ALGORITHMS if a != "SVD++"], help="SVD++ takes minutes.", key="names")
-    k = cols[1].number_input("k for precision@k / recall@k", 1, 100, 10)
-    threshold = cols[2].number_input("Relevant when rated at least", float(low), float(high), 4.0, 0.5)
+    names = cols[0].multiselect("Algorithms (Surprise defaults)", list(ALGORITHMS), DEFAULT_COMPARED,
+                                help="SVD++ takes minutes.", key="names")
+    k = cols[1].number_input("k for precision@k / recall@k", 1, 100, DEFAULT_K)
+    threshold = cols[2].number_input("Relevant when rated at least", float(low), float(high), DEFAULT_THRESHOLD, 0.5)
     st.caption(f"RMSE and MAE: {FOLDS}-fold `cross_validate` on the same folds for every algorithm. "
                "precision@k / recall@k: one 80/20 train/test split; each user's held-out movies are ranked by "
                "predicted rating and the top k count as recommended, a movie as relevant when its true rating "
                f"is at least {threshold:g}.")
     if not names:
         st.info("Choose at least one algorithm.")
-    elif (results := stored(comparison_spec(checksum, subset, names, FOLDS, int(k), float(threshold)),
+    elif (results := stored(comparison_spec(checksum, SUBSET, names, FOLDS, int(k), float(threshold)),
                             stored_comparison, "Run the comparison", "Cross-validating")) is not None:
         cv, split = results
         cols = st.columns(3)
@@ -262,8 +262,8 @@ with compare_tab:
                                title=f"Ranking quality at k = {k} (higher is better)", labels={"variable": ""}),
                         width="stretch")
     else:
-        st.info("Press the button to cross-validate the chosen algorithms (about a minute without SVD++); "
-                "the results are kept for next time.")
+        st.info("Press the button to cross-validate the chosen algorithms (a few minutes on the full data, "
+                "much more with SVD++); the results are kept for next time.")
 
 # ---------------------------------------------------------------- tuning
 with tune_tab:
@@ -288,7 +288,7 @@ with tune_tab:
                   if False in grid.get("user_based", []) else ""))
     if combinations == 0:
         st.info("Choose at least one value for every parameter.")
-    elif (result := stored(grid_spec(checksum, subset, tune_algorithm, grid, GRID_FOLDS), stored_grid_search,
+    elif (result := stored(grid_spec(checksum, SUBSET, tune_algorithm, grid, GRID_FOLDS), stored_grid_search,
                            "Run the grid search", "Grid search")) is not None:
         cols = st.columns(3)
         cols[0].metric("Best RMSE", f"{result.best_rmse:.4f}")

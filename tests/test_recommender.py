@@ -191,3 +191,17 @@ def test_slow_results_are_computed_once_and_read_back_from_json(data, tmp_path):
     pd.testing.assert_frame_equal(first.table, again.table)
     assert again.best_params == first.best_params and again.best_rmse == first.best_rmse
     assert isinstance(again.best_params["user_based"], bool)
+
+
+def test_the_default_comparison_is_pretrainable_in_quick_mode(monkeypatch, tmp_path):
+    import models.recommender
+
+    monkeypatch.setenv("ML_ATLAS_QUICK", "1")
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
+    monkeypatch.setattr(models.recommender, "DEFAULT_COMPARED", ["BaselineOnly", "NormalPredictor"])  # keep it fast
+    item, = models.recommender.PRETRAINABLE  # what `python -m models train recommender-comparison` runs
+    assert item.name == "recommender-comparison"
+    assert not item.is_trained()
+    cv, split = item.train(None)
+    assert item.is_trained() and list(cv["algorithm"]) == ["BaselineOnly", "NormalPredictor"]
+    assert "precision@10" in split and models.recommender.default_comparison_spec().config["users"] == 100
