@@ -180,7 +180,7 @@ def ranking(index: pd.DataFrame, mobility: pd.DataFrame, categories, start, end,
         values = smooth.xs(category, axis=1, level="category") if category in smooth.columns.get_level_values(
             "category") else pd.DataFrame()
         extreme = values.max() if category in LOCKDOWN_RISES else values.min()
-        table[category] = table["country_code"].map(extreme.dropna())
+        table[category] = table["country_code"].map(extreme.dropna()).astype(float)
     table.insert(0, "rank", table["peak index"].rank(ascending=False, method="min").astype(int))
     return table.sort_values(["rank", "country"], ignore_index=True)
 

@@ -198,7 +198,7 @@ else:
     twin.update_layout(title=focus, height=420, legend={"orientation": "h", "y": -0.12},
                        yaxis={"title": {"text": MOBILITY_AXIS}, "zeroline": True, "zerolinecolor": "grey"},
                        yaxis2={"title": {"text": index_label}, "overlaying": "y", "side": "right", "range": [0, 100],
-                               "showgrid": False})
+                               "tickmode": "linear", "tick0": 0, "dtick": 20, "showgrid": False})
     st.plotly_chart(twin, width="stretch")
 
     st.subheader("The relation, quantified")
@@ -213,7 +213,8 @@ else:
     if len(focus_rows):
         cols = st.columns(len(focus_rows))
         for col, (_, row) in zip(cols, focus_rows.iterrows()):
-            after = "" if pd.isna(row["days rise to extreme"]) else f", {row['days rise to extreme']:.0f} days after the first rise"
+            days = row["days rise to extreme"]
+            after = "" if pd.isna(days) else f", {days:.0f} days after the first rise"
             col.metric(category_column(row["category"]), f"{row['mobility extreme']:+.1f}",
                        help="smoothed percent change from baseline")
             col.caption(f"on {row['extreme date']:%Y-%m-%d}{after}; r = {row['r (lag 0)']:.2f}, strongest at lag "
