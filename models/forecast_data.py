@@ -8,6 +8,7 @@ left as gaps (Prophet fits around them), rows without a date are dropped.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,23 +123,38 @@ def prepare_series(frame: pd.DataFrame, date_column: str, value_column: str, agg
 
 
 def parse_dates(frame: pd.DataFrame, column: str) -> pd.Series:
-    """The column as timezone-naive timestamps; InputError naming a bad value if some do not parse."""
+    """The column as timezone-naive timestamps; InputError naming a bad value if some do not parse.
+
+    One format is used for the whole column (ISO, then month-first, then
+    day-first), so 01/02/2024 is never read as 1 February on one row and
+    2 January on the next.
+    """
     if column not in frame.columns:
         raise InputError(f"There is no column '{column}'. Columns: {', '.join(map(str, frame.columns))}.")
     raw = frame[column]
-    if pd.api.types.is_numeric_dtype(raw) and not _looks_like_years(raw):
+    if pd.api.types.is_numeric_dtype(raw) and not _looks_like_dates(raw):
         raise InputError(f"Column '{column}' holds numbers, not dates. Pick the column with dates such as 2024-01-31.")
-    text = raw.astype("string").str.strip()
+    text = raw.astype("string").str.strip().str.removesuffix(".0").replace("", pd.NA)
+    for options in ({"format": "ISO8601"}, {"dayfirst": False}, {"dayfirst": True}):
+        try:
+            with warnings.catch_warnings():  # pandas warns when it infers day-first; that is intended here
+                warnings.simplefilter("ignore", UserWarning)
+                return pd.to_datetime(text, utc=True, **options).dt.tz_localize(None)
+        except (ValueError, TypeError, OverflowError):
+            continue
     parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-    bad = text[parsed.isna() & text.notna() & (text != "")]
+    bad = text[parsed.isna() & text.notna()]
     if len(bad):
         raise InputError(f"Column '{column}' has {len(bad)} value(s) that are not dates, such as "
                          f"{str(bad.iloc[0])[:40]!r}. Use dates like 2024-01-31 or 2024-01-31 13:00.")
     return parsed.dt.tz_localize(None)
 
 
-def _looks_like_years(column: pd.Series) -> bool:
-    return bool(column.dropna().between(1000, 2999).all() and (column.dropna() % 1 == 0).all())
+def _looks_like_dates(column: pd.Series) -> bool:
+    """Whole numbers that read as years (1990) or compact dates (20240131)."""
+    values = column.dropna()
+    whole = bool((values % 1 == 0).all())
+    return whole and (bool(values.between(1000, 2999).all()) or bool(values.between(10000101, 29991231).all()))
 
 
 def _combine(grouped, how: str) -> pd.Series:

@@ -198,9 +198,9 @@ for start in range(0, len(charts), 2):
 st.subheader("Evaluation against baselines")
 st.write(f"Prophet is refitted at {folds} forecast origin(s), half a horizon apart, with "
          "`prophet.diagnostics.cross_validation`; at each origin a **seasonal naive** forecast (repeat the last "
-         f"{series.cadence.season} {series.cadence.name} steps) and **Holt-Winters** exponential smoothing see the "
+         f"{series.cadence.season} steps) and **Holt-Winters** exponential smoothing see the "
          "same history and are scored on the same dates. The last origin is the holdout: the final "
-         f"{horizon} {series.cadence.name} steps.")
+         f"{horizon} steps (one step = one {series.cadence.name}).")
 try:
     with st.spinner("Cross-validating Prophet and the baselines ..."):
         result = evaluation(series.key, repr(params), horizon, folds, series, params)
@@ -215,7 +215,7 @@ cols = st.columns(4)
 cols[0].metric("Prophet holdout MAE", f"{prophet_row['holdout MAE']:.4g}")
 cols[1].metric("Prophet holdout MAPE", f"{prophet_row['holdout MAPE %']:.2f}%")
 cols[2].metric("Prophet CV MAE", f"{prophet_row['CV MAE']:.4g}")
-cols[3].metric("Prophet CV interval coverage", f"{prophet_row['CV coverage %']:.0f}%",
+cols[3].metric("Prophet CV coverage", f"{prophet_row['CV coverage %']:.0f}%",
                help=f"Share of actual values inside the {params.interval_width:.0%} interval; ideally "
                f"{params.interval_width:.0%}.")
 st.dataframe(table.round(4), hide_index=True, width="stretch")

@@ -5,7 +5,7 @@ import pytest
 
 from data.prophet_examples import EXAMPLES, load_example
 from models.errors import InputError
-from models.forecast_data import MIN_POINTS, guess_columns, infer_cadence, prepare_series, regular
+from models.forecast_data import MIN_POINTS, guess_columns, infer_cadence, parse_dates, prepare_series, regular
 
 
 def daily(n: int = 40, start: str = "2024-01-01") -> pd.DataFrame:
@@ -112,3 +112,14 @@ def test_regular_grid_puts_gaps_where_dates_are_missing():
     series = prepare_series(frame, "date", "sales")
     grid = regular(series.frame, series.cadence)
     assert len(grid) == 40 and grid.isna().sum() == 2
+
+
+@pytest.mark.parametrize("dates, first, second", [
+    (["31/01/2024", "01/02/2024"], "2024-01-31", "2024-02-01"),  # day-first throughout, not mixed
+    (["01/31/2024", "02/01/2024"], "2024-01-31", "2024-02-01"),  # month-first throughout
+    ([20240131, 20240201], "2024-01-31", "2024-02-01"),
+    ([1990, 1991], "1990-01-01", "1991-01-01"),
+])
+def test_dates_are_read_with_one_format_per_column(dates, first, second):
+    parsed = parse_dates(pd.DataFrame({"d": dates}), "d")
+    assert [str(d.date()) for d in parsed] == [first, second]
