@@ -151,7 +151,7 @@ class DigitClassifier:
         self.model_ = build_network(config)
         self.model_.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                             metrics=["accuracy"])
-        seeds = tf.data.Dataset.random(seed=config.seed).batch(2)
+        seeds = tf.data.Dataset.random(seed=config.seed, rerandomize_each_iteration=True).batch(2)
         batches = (tf.data.Dataset.from_tensor_slices((x, y))
                    .shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
                    .batch(config.batch_size))

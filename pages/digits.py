@@ -109,6 +109,7 @@ confusion = px.imshow(report.confusion, x=labels, y=labels, text_auto=True, colo
                       zmax=max(1, int(off_diagonal.max())),  # colour the mistakes; the diagonal saturates
                       labels={"x": "predicted", "y": "true", "color": "digits"},
                       title="Confusion matrix on the test digits (rows: true digit, columns: prediction)")
+confusion.update_layout(xaxis={"dtick": 1}, yaxis={"dtick": 1}, height=520)
 st.plotly_chart(confusion, width="stretch")
 
 st.write(f"**Test digits the network gets wrong** (the {min(GALLERY_SHOWN, len(report.wrong_true))} it is most "
