@@ -230,7 +230,8 @@ holdout_chart.add_trace(go.Scatter(x=holdout["ds"].drop_duplicates(), y=holdout.
 st.plotly_chart(holdout_chart, width="stretch")
 
 st.markdown("**Cross-validated error by horizon**")
-metric = st.radio("Metric", ["MAE", "RMSE", "MAPE %"], horizontal=True)
+metric = st.radio("Metric", ["MAE", "RMSE", "MAPE %", "coverage %"], horizontal=True,
+                  help="coverage %: share of actual values inside Prophet's interval (Prophet only).")
 by_step = metrics_by_horizon(result)
 st.plotly_chart(px.line(by_step, x="step", y=metric, color="model", markers=True, color_discrete_map=COLOURS,
                         labels={"step": f"steps ahead ({series.cadence.name})"}), width="stretch")
