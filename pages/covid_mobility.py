@@ -16,6 +16,7 @@ DEFAULT_COUNTRIES = ["Germany", "Sweden", "Italy", "New Zealand"]
 DEFAULT_CATEGORIES = ["workplaces", "transit_stations", "retail_and_recreation", "residential"]
 ARTICLE_PERIOD = (dt.date(2020, 3, 1), dt.date(2020, 6, 4))
 MOBILITY_AXIS = "mobility, % change from baseline"
+CATEGORY_COLOURS = dict(zip(CATEGORY_LABELS, ["#00a087", "#8491b4", "#91d1c2", "#e64b35", "#3c5488", "#f39b7f"]))
 
 st.title("COVID-19 lockdowns and mobility")
 st.write(
@@ -116,7 +117,7 @@ def by_country(frame: pd.DataFrame, x: str, y: str, palette: dict[str, str], tit
                                                                     else "linear"},
             marker={"color": palette[country], "size": 5, "opacity": 0.6}))
     figure.update_layout(title=title, height=320, margin={"t": 40, "b": 10, "l": 10, "r": 10},
-                         legend={"orientation": "h", "y": -0.12})
+                         legend={"orientation": "h", "y": -0.25})
     return figure
 
 
@@ -191,11 +192,12 @@ else:
     focus_code = code_of[focus]
     twin = go.Figure()
     for category, group in shown[shown["country_code"] == focus_code].groupby("category", sort=False):
-        twin.add_trace(go.Scatter(x=group["date"], y=group["smoothed"], name=CATEGORY_LABELS[category], mode="lines"))
+        twin.add_trace(go.Scatter(x=group["date"], y=group["smoothed"], name=CATEGORY_LABELS[category], mode="lines",
+                                  line={"color": CATEGORY_COLOURS[category]}))
     focus_index = in_period[in_period["country_code"] == focus_code]
     twin.add_trace(go.Scatter(x=focus_index["date"], y=focus_index["value"], name=index_label, yaxis="y2",
                               mode="lines", line={"color": "black", "width": 3, "shape": "hv"}))
-    twin.update_layout(title=focus, height=420, legend={"orientation": "h", "y": -0.12},
+    twin.update_layout(title=focus, height=440, legend={"orientation": "h", "y": -0.2},
                        yaxis={"title": {"text": MOBILITY_AXIS}, "zeroline": True, "zerolinecolor": "grey"},
                        yaxis2={"title": {"text": index_label}, "overlaying": "y", "side": "right", "range": [0, 100],
                                "tickmode": "linear", "tick0": 0, "dtick": 20, "showgrid": False})
