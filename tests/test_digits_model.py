@@ -10,17 +10,25 @@ from models.digits import (
 )
 from models.digits_preprocess import Prepared
 
-SMALL = DigitsConfig(train_images=3_000, test_images=1_000, epochs=1, batch_size=64)
+
+
+@pytest.fixture(scope="module")
+def quick_config():
+    """The quick configuration (4,000 training digits, 1 epoch), as the tests' app runs it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ML_ATLAS_QUICK", "1")
+        return DigitsConfig.default()
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
-    return ModelCache(tmp_path_factory.mktemp("digit-models"))
+    """Shared with the page tests (same folder), so the quick model is trained once per test session."""
+    return ModelCache(tmp_path_factory.getbasetemp() / "digits-quick-models")
 
 
 @pytest.fixture(scope="module")
-def trained(cache):
-    return load_trained(config=SMALL, cache=cache)
+def trained(cache, quick_config):
+    return load_trained(config=quick_config, cache=cache)
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +45,18 @@ def test_learns_digits_from_a_small_subset(trained, test_digits):
     assert (probabilities.argmax(axis=1) == labels).mean() > 0.8
 
 
-def test_report_is_stored_with_the_model_and_matches_it(trained, test_digits, cache):
-    images, labels = test_digits
+def test_report_is_stored_with_the_model_and_matches_it(trained, test_digits, cache, quick_config):
+    images, labels = load_mnist("test")
+    images, labels = images[:2_000], labels[:2_000]
     report = trained.report
-    assert report.test_images == 1_000 and report.confusion.sum() == 1_000
+    assert report.test_images == 2_000 and report.confusion.sum() == 2_000
     assert report.accuracy == pytest.approx((trained.classifier.predict(images) == labels).mean(), abs=1e-9)
-    assert report.accuracy == pytest.approx(np.trace(report.confusion) / 1_000)
+    assert report.accuracy == pytest.approx(np.trace(report.confusion) / 2_000)
     assert (report.wrong_true != report.wrong_predicted).all()
     assert report.wrong_images.shape[1:] == (28, 28)
     assert np.all(np.diff(report.wrong_confidence) <= 1e-9), "gallery starts with the most confident mistakes"
-    assert {"model.keras", "report.json", "report.npz"} <= {p.name for p in cache.path(spec(SMALL)).iterdir()}
-    reloaded = load_trained(config=SMALL, cache=cache)  # from disk this time, not trained again
+    assert {"model.keras", "report.json", "report.npz"} <= {p.name for p in cache.path(spec(quick_config)).iterdir()}
+    reloaded = load_trained(config=quick_config, cache=cache)  # from disk this time, not trained again
     np.testing.assert_allclose(reloaded.classifier.predict_proba(images[:20]),
                                trained.classifier.predict_proba(images[:20]), atol=1e-5)
     assert reloaded.report.accuracy == report.accuracy

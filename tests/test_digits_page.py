@@ -9,12 +9,11 @@ from models.digits import DigitsConfig, load_trained
 
 @pytest.fixture(scope="module")
 def quick_model_dir(tmp_path_factory):
-    """A model cache holding the quick model, so the AppTest only loads it."""
-    folder = tmp_path_factory.mktemp("digit-page-models")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ML_ATLAS_QUICK", "1")
-    load_trained(config=DigitsConfig.default(), cache=ModelCache(folder))
-    mp.undo()
+    """A model cache holding the quick model (shared with the model tests), so the AppTest only loads it."""
+    folder = tmp_path_factory.getbasetemp() / "digits-quick-models"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ML_ATLAS_QUICK", "1")
+        load_trained(config=DigitsConfig.default(), cache=ModelCache(folder))
     return folder
 
 
