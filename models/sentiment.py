@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,12 +147,16 @@ def load_model(name: str, progress: TrainingProgress | None = None) -> Sentiment
 
 def _load(name: str, folder: Path) -> SentimentModel:
     report = json.loads((folder / "report.json").read_text())
-    report["training_seconds"] = json.loads((folder / "MANIFEST.json").read_text())["training_seconds"]
+    manifest = folder / "MANIFEST.json"  # absent when a read-only cache made the model train in memory
+    report["training_seconds"] = (json.loads(manifest.read_text())["training_seconds"] if manifest.is_file()
+                                  else report["fit_seconds"])
     pipeline = TextPipeline.load(folder / "pipeline.json")
     if (folder / "model.keras").is_file():
         import keras
 
-        return KerasSentiment(name, pipeline, keras.saving.load_model(folder / "model.keras"), report)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
+            return KerasSentiment(name, pipeline, keras.saving.load_model(folder / "model.keras"), report)
     arrays = np.load(folder / "baseline.npz")
     terms = json.loads((folder / "tfidf_vocabulary.json").read_text())
     vectorizer = _tfidf_vectorizer(config(name), vocabulary=terms)
@@ -180,8 +185,18 @@ def _splits(settings: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     return train.iloc[cut:], train.iloc[:cut], test
 
 
+_POOLING_MASK_WARNING = ".*GlobalMaxPooling1D.*does not support masking.*"
+"""Expected: the LSTM outputs zeros at masked (padding) steps, so max-pooling over them is max(0, max over words)."""
+
+
 def build_network(settings: dict[str, Any]):
-    """The Keras network of an ``lstm`` configuration (uncompiled)."""
+    """The compiled Keras network of an ``lstm`` configuration."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
+        return _network(settings)
+
+
+def _network(settings: dict[str, Any]):
     import keras
     from keras import layers
 

@@ -21,14 +21,18 @@ st.write(
 )
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Loading the model…")
 def cached_model(name: str) -> SentimentModel:
     return load_model(name)
 
 
 def get_model(name: str) -> SentimentModel:
-    """The trained model, loaded once per server process; trained on first use with a progress bar."""
-    if not ModelCache().has(spec(name)):
+    """The trained model, loaded once per server process; trained on first use with a progress bar.
+
+    (With a read-only model cache, ``cached_model`` trains it in memory, once per process.)
+    """
+    cache = ModelCache()
+    if not cache.has(spec(name)) and cache.writable():
         load_or_explain(dataset_dir, "imdb")
         progress = StreamlitProgress(f"Training the model '{TITLES[name]}' (first use only)")
         load_model(name, progress)
