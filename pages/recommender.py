@@ -64,6 +64,9 @@ def stored(spec, compute, label: str, heading: str):
     return None
 
 
+RATING_FORMAT = {"predicted rating": st.column_config.NumberColumn(format="%.2f")}
+
+
 def use_parameters(algorithm: str, best: dict) -> None:
     """Put a grid search's best parameters into the model widgets (a button callback, before they are drawn)."""
     st.session_state["algorithm"] = algorithm
@@ -89,6 +92,7 @@ cols[1].metric("Users", f"{data.ratings.user.nunique():,}")
 cols[2].metric("Rated movies", f"{data.ratings.item.nunique():,}")
 density = len(data.ratings) / (data.ratings.user.nunique() * data.ratings.item.nunique())
 cols[3].metric("Matrix filled", f"{density:.2%}")
+low, high = data.ratings.rating.min(), data.ratings.rating.max()
 checksum = dataset_checksum(DATASET_KEYS[name])
 if QUICK:
     st.caption(f"Quick mode: only the first {SUBSET} users' ratings are used.")
@@ -146,7 +150,11 @@ with user_tab:
         st.success(f"Top pick for user {user}: **{recommendations.title.iloc[0]}** "
                    f"({recommendations.genres.iloc[0].replace('|', ', ')})")
         st.markdown(f"**Top {len(recommendations)} unseen movies for user {user}** ({algorithm})")
-        st.dataframe(recommendations.round({"predicted rating": 2}), hide_index=True, width="stretch")
+        st.dataframe(recommendations, hide_index=True, width="stretch", column_config=RATING_FORMAT)
+        at_ceiling = int((recommendations["predicted rating"] >= high).sum())
+        if at_ceiling > 1:
+            st.caption(f"{at_ceiling} predictions reach the {high:g}-star ceiling; they are ordered by the estimate "
+                       "before clipping to the scale.")
         if len(recommendations) < top_n:
             st.info(f"Only {len(recommendations)} unseen movies have at least {min_ratings} ratings.")
         with st.expander(f"What user {user} rated ({len(rated)} movies, best first)"):
@@ -206,7 +214,6 @@ with you_tab:
     popular = recommender.counts_.index[:150]
     choices = st.multiselect("Movies you have seen (the 150 most rated)", list(popular),
                              format_func=recommender.title, max_selections=20, key="cold_movies")
-    low, high = data.ratings.rating.min(), data.ratings.rating.max()
     steps = [x / 2 for x in range(int(low * 2), int(high * 2) + 1, 1 if low % 1 else 2)]
     mine = {item: st.select_slider(recommender.title(item), steps, value=steps[-1], key=f"cold_{item}")
             for item in choices}
@@ -223,7 +230,7 @@ with you_tab:
     answered, yours = st.session_state.get("cold_start", (None, None))
     if answered == request:
         st.success(f"Your top pick: **{yours.title.iloc[0]}** (predicted {yours['predicted rating'].iloc[0]:.2f})")
-        st.dataframe(yours.round({"predicted rating": 2}), hide_index=True, width="stretch")
+        st.dataframe(yours, hide_index=True, width="stretch", column_config=RATING_FORMAT)
 
 # ---------------------------------------------------------------- comparing algorithms
 with compare_tab:
