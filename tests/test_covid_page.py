@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import page_has_no_exception, wait_for_app
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/covid_mobility.py"
@@ -94,3 +95,13 @@ def test_other_index_window_and_lags(app):
     assert "1-day centred window" in texts(app, "caption")
     lags = app.dataframe[0].value["best lag (days)"].dropna()
     assert lags.between(0, 7).all()
+
+
+@pytest.mark.browser
+def test_page_in_the_browser_shows_charts_figures_and_ranking(app_url, page):
+    page.goto(f"{app_url}/covid_mobility")
+    wait_for_app(page)
+    page.get_by_text("ranks 158 of 185").wait_for(timeout=60_000)
+    page_has_no_exception(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    assert page.get_by_text("Germany: peak index").count() == 1
