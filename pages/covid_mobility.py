@@ -255,7 +255,7 @@ else:
 
 st.subheader("All countries")
 st.write(f"Every country with OxCGRT data, {start} to {end}, ranked by its peak {index_label.lower()} (1 = strictest); "
-         "the mobility columns are each category's lowest smoothed value (highest for residential), empty where "
+         "the mobility columns are each category's lowest smoothed value (highest for residential), None where "
          "Google has no data. Click a column header to sort.")
 table = ranked(index_name, half_window, tuple(categories), start, end)
 table = table.rename(columns={c: category_column(c) for c in categories})
