@@ -1,0 +1,140 @@
+"""English text corpora for word2vec, the word-vector evaluation sets, and uploaded .txt corpora.
+
+A corpus is returned as a list of documents (lines, sentences, paragraphs or
+reviews): word2vec windows never cross a document boundary. The named corpora
+come from the ``text`` data set (WikiText-2 valid+test, Penn Treebank, the
+Gutenberg selections, Brown) and from the IMDB reviews; ``english-mix`` is all
+of them together. The evaluation sets are Google's analogy questions and the
+WordSim-353, SimLex-999 and MEN word-pair similarity ratings.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from data.locate import Locator, Progress, dataset_checksum, dataset_dir
+from models.errors import InputError
+
+_GUTENBERG_BOOKS = (
+    "austen-emma", "austen-persuasion", "austen-sense", "bible-kjv", "blake-poems", "carroll-alice",
+    "chesterton-ball", "chesterton-brown", "chesterton-thursday", "melville-moby_dick", "milton-paradise",
+    "shakespeare-caesar", "shakespeare-hamlet", "shakespeare-macbeth", "whitman-leaves",
+)
+
+CORPORA: dict[str, str] = {
+    "english-mix": "All corpora below together (about 17 M words)",
+    "wikitext-2": "WikiText-2 validation + test articles (0.46 M words; the train split is not in the mirror)",
+    "ptb": "Penn Treebank, Mikolov's preprocessing, train + valid + test (1.0 M words)",
+    "gutenberg": "Project Gutenberg selections, 15 public-domain books (1.9 M words)",
+    "brown": "Brown corpus, 500 samples of American English (1.2 M words)",
+    "imdb": "IMDB movie reviews, train + test (12 M words)",
+}
+"""The named corpora, default first."""
+
+DEFAULT_CORPUS = "english-mix"
+UPLOAD_LIMIT_BYTES = 20_000_000
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _gz_lines(path: Path) -> list[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [line for line in handle.read().split("\n") if line.strip()]
+
+
+def _gz_paragraphs(path: Path) -> list[str]:
+    """Paragraphs of a hard-wrapped book, each joined into one line."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(handle.read()) if p.strip()]
+
+
+def _text_corpus(name: str, folder: Path) -> list[str]:
+    if name == "wikitext-2":
+        return _gz_lines(folder / "wikitext-2/wiki.valid.tokens.gz") + _gz_lines(folder / "wikitext-2/wiki.test.tokens.gz")
+    if name == "ptb":
+        return [line for split in ("train", "valid", "test") for line in _gz_lines(folder / f"ptb/ptb.{split}.txt.gz")]
+    if name == "gutenberg":
+        return [p for book in _GUTENBERG_BOOKS for p in _gz_paragraphs(folder / f"gutenberg/{book}.txt.gz")]
+    if name == "brown":
+        return _gz_lines(folder / "brown/brown.txt.gz")
+    raise KeyError(name)
+
+
+def _imdb_reviews(locator: Locator | None, progress: Progress | None) -> list[str]:
+    folder = dataset_dir("imdb", locator, progress)
+    return [text for split in ("train", "test") for text in pd.read_csv(folder / f"imdb_{split}.csv.gz")["text"]]
+
+
+def load_corpus(name: str = DEFAULT_CORPUS, locator: Locator | None = None, progress: Progress | None = None) -> list[str]:
+    """The documents of the named corpus (see :data:`CORPORA`), as raw text lines."""
+    if name not in CORPORA:
+        raise InputError(f"Unknown corpus '{name}'; choose one of {', '.join(CORPORA)}.")
+    parts = [n for n in CORPORA if n != "english-mix"] if name == "english-mix" else [name]
+    documents: list[str] = []
+    for part in parts:
+        if part == "imdb":
+            documents += _imdb_reviews(locator, progress)
+        else:
+            documents += _text_corpus(part, dataset_dir("text", locator, progress))
+    return documents
+
+
+def corpus_checksum(name: str) -> str:
+    """A checksum of the data a named corpus is read from, for keying trained models."""
+    keys = ["text", "imdb"] if name in ("english-mix", "imdb") else ["text"]
+    return "-".join(dataset_checksum(key) for key in keys)
+
+
+def read_uploaded_corpus(content: bytes, name: str = "upload.txt", limit: int = UPLOAD_LIMIT_BYTES) -> list[str]:
+    """The non-blank lines of an uploaded plain-text corpus.
+
+    UTF-8 is expected; a file that is not valid UTF-8 is read as Latin-1 (every
+    byte is a character there), so odd bytes never stop the upload.
+    """
+    if not content or not content.strip():
+        raise InputError(f"'{name}' is empty: upload a plain-text file with some sentences in it.")
+    if len(content) > limit:
+        raise InputError(f"'{name}' is {len(content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+                         "Upload a smaller part of it.")
+    if b"\x00" in content[:4096]:
+        raise InputError(f"'{name}' looks like a binary file, not plain text: upload a .txt file.")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("latin-1")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+# --- evaluation sets ------------------------------------------------------------------------------------------
+
+
+def load_analogies(locator: Locator | None = None, progress: Progress | None = None) -> pd.DataFrame:
+    """Google's analogy questions (a : b :: c : d) with their section, lowercased: columns section, a, b, c, d."""
+    path = dataset_dir("text", locator, progress) / "eval/questions-words.txt"
+    rows, section = [], ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(":"):
+            section = line[1:].strip()
+        elif line.strip():
+            rows.append([section, *line.lower().split()])
+    return pd.DataFrame(rows, columns=["section", "a", "b", "c", "d"])
+
+
+SIMILARITY_SETS = {
+    "WordSim-353": ("eval/wordsim353.tsv", "\t"),
+    "SimLex-999": ("eval/simlex999.txt", "\t"),
+    "MEN": ("eval/EN-MEN-TR-3k.txt", None),
+}
+
+
+def load_similarity(name: str, locator: Locator | None = None, progress: Progress | None = None) -> pd.DataFrame:
+    """A word-pair similarity set (see :data:`SIMILARITY_SETS`): columns word1, word2, score (human rating)."""
+    path, sep = SIMILARITY_SETS[name]
+    rows = []
+    for line in (dataset_dir("text", locator, progress) / path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            first, second, score = line.split(sep)[:3]
+            rows.append((first.lower(), second.lower(), float(score)))
+    return pd.DataFrame(rows, columns=["word1", "word2", "score"])

@@ -1,0 +1,68 @@
+"""A map of word vectors: the most frequent words projected to 2-D or 3-D, with kinds and clusters.
+
+The source article's t-SNE figure showed numbers and years forming their own
+clusters; :func:`word_kind` labels them so the map can be coloured that way.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE
+
+from models.errors import InputError
+from models.word2vec import UNK, WordVectors
+
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
+_NUMBER_WORDS = set(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
+    "billion first second third fourth fifth sixth seventh eighth ninth tenth n".split()
+)
+
+
+def word_kind(word: str) -> str:
+    """'year' (1500-2099), 'number' (digits, number words, PTB's 'n' for numbers) or 'other'."""
+    if _YEAR.fullmatch(word):
+        return "year"
+    if _NUMBER.fullmatch(word) or word in _NUMBER_WORDS:
+        return "number"
+    return "other"
+
+
+def frequent_words(vectors: WordVectors, n: int) -> list[int]:
+    """Ids of the ``n`` most frequent words, skipping ``<unk>`` and punctuation-only tokens."""
+    ids = [i for i in np.argsort(-vectors.counts, kind="stable")
+           if vectors.words[i] != UNK and any(ch.isalnum() for ch in vectors.words[i])]
+    return ids[:n]
+
+
+def project(vectors: WordVectors, n_words: int = 1000, method: str = "t-SNE", dimensions: int = 2,
+            perplexity: float = 30.0, iterations: int = 1000, clusters: int = 10, seed: int = 0) -> pd.DataFrame:
+    """The ``n_words`` most frequent words placed by t-SNE (PCA initialisation) or PCA.
+
+    Columns: word, rank (1 = most frequent), kind, cluster (k-means on the unit
+    vectors, numbered from 1), x, y and z for 3-D. t-SNE runs on cosine distances.
+    """
+    ids = frequent_words(vectors, n_words)
+    if len(ids) < max(5, dimensions + 1):
+        raise InputError("Too few words to draw a map: train on a longer corpus.")
+    unit = vectors.unit[ids]
+    if method == "PCA":
+        coordinates = PCA(n_components=dimensions, random_state=seed).fit_transform(unit)
+    elif method == "t-SNE":
+        perplexity = min(perplexity, (len(ids) - 1) / 3)
+        coordinates = TSNE(n_components=dimensions, perplexity=perplexity, max_iter=max(250, iterations), init="pca",
+                           metric="cosine", random_state=seed).fit_transform(unit)
+    else:
+        raise InputError(f"Unknown projection '{method}': choose t-SNE or PCA.")
+    labels = KMeans(n_clusters=min(clusters, len(ids)), n_init=4, random_state=seed).fit_predict(unit)
+    frame = pd.DataFrame({"word": [vectors.words[i] for i in ids], "rank": np.arange(1, len(ids) + 1),
+                          "kind": [word_kind(vectors.words[i]) for i in ids], "cluster": (labels + 1).astype(str)})
+    for axis, column in zip("xyz", coordinates.T):
+        frame[axis] = column
+    return frame

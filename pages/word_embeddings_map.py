@@ -1,0 +1,143 @@
+"""Word map: word2vec vectors of the most frequent words projected with t-SNE or PCA."""
+import html
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from components.data_status import attribution, load_or_explain
+from components.progress import StreamlitProgress
+from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES, read_uploaded_corpus
+from models.errors import InputError
+from models.word2vec import ARCHITECTURES, TrainedModel, corpus_documents, is_trained, pretrained, trained_on_upload
+from models.word2vec_map import project
+
+UPLOAD = "Upload your own .txt"
+
+st.title("Word map (t-SNE)")
+st.write(
+    "word2vec learns a vector for every word from the words around it: **CBOW** predicts a word from the average of "
+    "its neighbours, **Skip-gram** predicts each neighbour from the word. Words used in similar contexts get similar "
+    "vectors. Here the most frequent words are laid out on a plane (or in space) so that neighbours stay neighbours."
+)
+
+
+@st.cache_resource(show_spinner=False)
+def loaded_models() -> dict[tuple[str, str], TrainedModel]:
+    """Trained models by (architecture, corpus), loaded once per server process and shared by every session."""
+    return {}
+
+
+def model(architecture: str, corpus: str, upload: tuple[str, bytes] | None) -> TrainedModel:
+    """The model, from memory, the model cache, or trained now with a progress bar."""
+    models = loaded_models()
+    key = (architecture, corpus if upload is None else f"upload:{hash(upload[1])}")
+    if key not in models:
+        if upload is not None:
+            documents = read_uploaded_corpus(upload[1], upload[0])
+            bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {upload[0]}")
+            models[key] = trained_on_upload(architecture, documents, bar)
+            bar.done()
+        elif is_trained(architecture, corpus):
+            models[key] = pretrained(architecture, corpus)
+        else:
+            documents = load_or_explain(corpus_documents, corpus)
+            bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)")
+            models[key] = pretrained(architecture, corpus, bar, documents)
+            bar.done()
+    return models[key]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def projection(model_key: tuple, n_words: int, method: str, dimensions: int, perplexity: float, iterations: int,
+               clusters: int) -> pd.DataFrame:
+    """The map, cached per (model, words, parameters)."""
+    return project(loaded_models()[model_key].vectors, n_words, method, dimensions, perplexity, iterations, clusters)
+
+
+left, right = st.columns(2)
+architecture = left.radio("Model", list(ARCHITECTURES), format_func=ARCHITECTURES.get, horizontal=True)
+corpus = right.selectbox("Corpus", [*CORPORA, UPLOAD], index=list(CORPORA).index(DEFAULT_CORPUS),
+                         format_func=lambda name: name if name == UPLOAD else f"{name}: {CORPORA[name]}")
+upload = None
+if corpus == UPLOAD:
+    uploaded = st.file_uploader(f"A plain-text corpus (.txt, UTF-8, up to {UPLOAD_LIMIT_BYTES // 1_000_000} MB)",
+                                type=["txt"], key="word_map_upload")
+    if uploaded is None:
+        st.info("Upload a .txt file to train word2vec on your own text (one sentence or paragraph per line works "
+                "best; a few hundred thousand words give meaningful neighbours).")
+        st.stop()
+    upload = (uploaded.name, uploaded.getvalue())
+
+try:
+    trained = model(architecture, corpus, upload)
+except InputError as error:
+    st.error(str(error))
+    st.stop()
+model_key = (architecture, corpus if upload is None else f"upload:{hash(upload[1])}")
+vectors = trained.vectors
+training = trained.info["training"]
+cols = st.columns(3)
+cols[0].metric("Vocabulary", f"{trained.info['vocabulary_size']:,} words")
+cols[1].metric("Training corpus", f"{trained.info['tokens']:,} tokens")
+cols[2].metric("Training speed", f"{training['words_per_second']:,} words/s")
+
+st.subheader("The map")
+c1, c2, c3 = st.columns(3)
+n_words = c1.slider("Most frequent words", 100, min(3000, max(100, len(vectors.words) - 1)),
+                    min(500, max(100, len(vectors.words) - 1)), step=100)
+method = c2.radio("Projection", ["t-SNE", "PCA"], horizontal=True)
+dimensions = c3.radio("Dimensions", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D")
+perplexity, iterations = 30.0, 1000
+if method == "t-SNE":
+    c1, c2 = st.columns(2)
+    perplexity = c1.slider("Perplexity", 5, 50, 30, help="Roughly how many neighbours each word tries to keep close.")
+    iterations = c2.slider("Iterations", 250, 2000, 1000, step=250)
+c1, c2 = st.columns(2)
+colour = c1.radio("Colour by", ["word kind (numbers, years, other)", "k-means cluster"], horizontal=True)
+clusters = c2.slider("k-means clusters", 2, 20, 10)
+search = st.text_input("Find a word (it and its nearest neighbours are highlighted)", key="word_map_search").strip().lower()
+
+with st.status(f"Projecting {n_words:,} words with {method}...", expanded=False) as status:
+    try:
+        frame = projection(model_key, n_words, method, dimensions, float(perplexity), iterations, clusters)
+    except InputError as error:
+        status.update(label="No map", state="error")
+        st.error(str(error))
+        st.stop()
+    status.update(label=f"{len(frame):,} words projected with {method}", state="complete")
+
+frame = frame.copy()
+frame["highlight"] = "other words"
+if search:
+    try:
+        neighbours = vectors.nearest(search, 10)
+    except InputError as error:
+        st.warning(str(error))
+    else:
+        frame.loc[frame.word.isin(neighbours.word), "highlight"] = "neighbour"
+        frame.loc[frame.word == search, "highlight"] = "searched word"
+        on_map = frame.word.isin([search, *neighbours.word])
+        st.write(f"Nearest words to **{html.escape(search)}**: "
+                 + ", ".join(f"{w} ({s:.2f})" for w, s in neighbours.itertuples(index=False))
+                 + f". {int(on_map.sum())} of these 11 words are among the {len(frame):,} on the map.")
+
+colour_column = "kind" if colour.startswith("word kind") else "cluster"
+symbol = "highlight" if search and (frame.highlight != "other words").any() else None
+labels = frame.word.where((frame.highlight != "other words") | (len(frame) <= 200), "")
+common = dict(color=colour_column, hover_name="word", hover_data={"rank": True, "kind": True, "cluster": True},
+              text=labels, symbol=symbol, height=700,
+              category_orders={"kind": ["number", "year", "other"], "highlight": ["searched word", "neighbour", "other words"]})
+if dimensions == 3:
+    figure = px.scatter_3d(frame, x="x", y="y", z="z", **common)
+else:
+    figure = px.scatter(frame, x="x", y="y", **common)
+figure.update_traces(textposition="top center", marker={"size": 5 if dimensions == 2 else 3})
+if symbol:
+    figure.update_traces(marker={"size": 14}, selector=lambda trace: "searched word" in trace.name)
+st.plotly_chart(figure, width="stretch")
+counts = frame.kind.value_counts()
+st.caption(f"{counts.get('number', 0)} numbers, {counts.get('year', 0)} years and {counts.get('other', 0)} other words. "
+           "Punctuation tokens are left out of the map. t-SNE keeps local neighbourhoods, not global distances: "
+           "clusters mean something, the space between them does not.")
+attribution("text", "imdb")
