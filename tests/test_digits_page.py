@@ -88,4 +88,11 @@ def test_drawing_in_the_browser_is_read_live(app_url, page):
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=30_000)
     assert prediction_text(page) == "—"
+
+    wait_for_app(page)
+    canvas = page.locator("canvas.upper-canvas >> visible=true").first  # the cleared canvas is a new element
+    zigzag = [(60 + 160 * (i % 2), 60 + 8 * i) for i in range(22)]
+    stroke(page, canvas, zigzag)
+    page.get_by_text("looks more like a scribble").wait_for(timeout=30_000)
+    assert prediction_text(page) == "Not a digit?"
     page_has_no_exception(page)
