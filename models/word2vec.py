@@ -309,7 +309,7 @@ def analogy_scores(unit: np.ndarray, a, b, c, method: str = "3cosadd") -> np.nda
 # --- pre-trained models ---------------------------------------------------------------------------------------
 
 QUICK_DOCUMENTS = 800
-FULL_EPOCHS = 5
+FULL_EPOCHS = 3
 
 
 def default_config(architecture: str) -> Word2VecConfig:

@@ -1,0 +1,108 @@
+"""Our word2vec against gensim's Word2Vec: same corpus, same settings, one run each.
+
+    flock /tmp/ml-atlas-heavy.lock .venv/bin/python -m bench.word2vec
+
+Trains CBOW and Skip-gram with the app's configuration on the default corpus
+(``english-mix``; a small slice with ML_ATLAS_QUICK=1), replacing the app's
+cached models, and gensim's Word2Vec on the very same token lists with the
+same architecture, dimension, window, negatives, min count, subsampling,
+epochs and learning rate, with 2 worker threads. Both are scored by the same
+evaluation code (models/word2vec_eval.py). Prints the figures and the
+ours/gensim ratios the issue targets, and saves gensim's scores for the
+analogies page.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict
+
+import numpy as np
+
+from models.cache import ModelCache, quick_mode
+from models.word2vec import (ARCHITECTURES, WordVectors, corpus_documents, default_config, encode_corpus, model_spec,
+                             pretrained)
+from models.word2vec_eval import SHARED_SETTINGS, evaluate_all, reference_results_path
+
+CORPUS = "english-mix"
+SEMANTIC = ("capital-common-countries", "capital-world", "currency", "city-in-state", "family")
+
+
+def gensim_run(sentences: list[list[str]], config) -> tuple[WordVectors, dict]:
+    """gensim's Word2Vec with our settings; returns its vectors and words/second of raw words."""
+    from gensim.models import Word2Vec
+
+    model = Word2Vec(sg=int(config.architecture == "skipgram"), vector_size=config.dim, window=config.window,
+                     negative=config.negative, hs=0, min_count=config.min_count, sample=config.sample,
+                     alpha=config.learning_rate, min_alpha=config.learning_rate * 1e-4, epochs=config.epochs,
+                     workers=2, seed=config.seed)
+    model.build_vocab(sentences)
+    words = sum(map(len, sentences)) * config.epochs
+    started = time.perf_counter()
+    model.train(sentences, total_examples=len(sentences), epochs=config.epochs)
+    seconds = time.perf_counter() - started
+    wv = model.wv
+    vectors = WordVectors(["<unk>", *wv.index_to_key], np.vstack([np.zeros((1, config.dim)), wv.vectors]),
+                          np.array([0, *(wv.get_vecattr(w, "count") for w in wv.index_to_key)]))
+    return vectors, {"seconds": round(seconds, 2), "words": words, "words_per_second": round(words / seconds)}
+
+
+def summary(evaluation: dict) -> dict:
+    """The headline figures: overall, semantic and syntactic analogy accuracy and the three correlations."""
+    rows = {r["section"]: r for r in evaluation["analogies"]}
+
+    def pooled(names):
+        covered = sum(rows[n]["covered"] for n in names)
+        return sum(rows[n]["correct"] for n in names) / covered if covered else float("nan")
+
+    sections = [s for s in rows if s != "overall"]
+    figures = {"analogy accuracy": rows["overall"]["accuracy"],
+               "  semantic": pooled([s for s in sections if s in SEMANTIC]),
+               "  syntactic": pooled([s for s in sections if s not in SEMANTIC])}
+    figures.update({f"{name} Spearman": score["spearman"] for name, score in evaluation["similarity"].items()})
+    return figures
+
+
+def main() -> None:
+    print(f"word2vec bench on '{CORPUS}'{' (QUICK slice)' if quick_mode() else ''}; load average at start "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    documents = corpus_documents(CORPUS)
+    saved = {"corpus": CORPUS, "quick": quick_mode(), "gensim": {}, "ours": {}}
+    for architecture, label in ARCHITECTURES.items():
+        config = default_config(architecture)
+        saved["settings"] = {k: v for k, v in asdict(config).items() if k in SHARED_SETTINGS}
+        ModelCache().discard(model_spec(architecture, CORPUS))  # train afresh so both are timed in this run
+        ours = pretrained(architecture, CORPUS, documents=documents)
+        vocabulary, corpus = encode_corpus(documents, config.min_count)
+        sentences = corpus.without_unknown().documents(vocabulary)
+        gensim_vectors, gensim_training = gensim_run(sentences, config)
+        gensim_evaluation = evaluate_all(gensim_vectors)
+        saved["gensim"][architecture] = {"evaluation": gensim_evaluation, "training": gensim_training}
+        saved["ours"][architecture] = {"training": ours.info["training"]}
+
+        print(f"\n== {label}: dim {config.dim}, window {config.window}, negatives {config.negative}, min count "
+              f"{config.min_count}, sample {config.sample}, {config.epochs} epochs, lr {config.learning_rate} -> 0; "
+              f"{ours.info['tokens']:,} tokens, vocabulary {ours.info['vocabulary_size']:,} ==")
+        coverage = ours.info["evaluation"]["analogies"][-1]
+        print(f"analogies scored on {coverage['covered']:,} of {coverage['questions']:,} questions (all words in "
+              f"vocabulary); 3CosAdd over the whole vocabulary")
+        print(f"{'':28}{'ours':>10}{'gensim':>10}{'ratio':>8}")
+        mine, theirs = summary(ours.info["evaluation"]), summary(gensim_evaluation)
+        for name in mine:
+            ratio = mine[name] / theirs[name] if theirs[name] else float("nan")
+            print(f"{name:28}{mine[name]:10.4f}{theirs[name]:10.4f}{ratio:8.2f}")
+        speed, reference = ours.info["training"]["words_per_second"], gensim_training["words_per_second"]
+        print(f"{'words/second (training)':28}{speed:10,}{reference:10,}{speed / reference:8.2f}")
+        print(f"{'training seconds':28}{ours.info['training']['seconds']:10.1f}{gensim_training['seconds']:10.1f}")
+        print(f"load average now {os.getloadavg()[0]:.1f}")
+
+    path = reference_results_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(saved, indent=1))
+    print(f"\ngensim's scores saved to {path} for the analogies page.")
+    print("Targets: analogy accuracy and WordSim-353 ratios >= 1.0, words/second ratio >= 0.5.")
+
+
+if __name__ == "__main__":
+    main()

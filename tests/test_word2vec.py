@@ -1,0 +1,209 @@
+"""word2vec: tokenizer, vocabulary, pairs and windows, sampling, schedule, training and evaluation."""
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from components.catalog import PROJECT_ROOT
+from models.errors import InputError
+from models.word2vec import (PRETRAINABLE, UNK, Word2VecConfig, WordVectors, cbow_contexts, encode_corpus,
+                             keep_probability, learning_rate, noise_distribution, noise_table, skipgram_pairs,
+                             subsample, tokenize)
+from models.word2vec_eval import analogy_accuracy, evaluation_table, similarity_correlation
+from models.word2vec_map import project, word_kind
+
+
+def test_tokenizer_matches_basic_english():
+    assert tokenize("Hello, World! It's 3.5 (really)?") == [
+        "hello", ",", "world", "!", "it", "'", "s", "3", ".", "5", "(", "really", ")", "?"]
+    assert tokenize('A "quoted"; word: here<br />next') == ["a", "quoted", "word", "here", "next"]
+
+
+def test_vocabulary_keeps_words_seen_min_count_times_and_unk_for_the_rest():
+    vocabulary, corpus = encode_corpus(["b a b c", "a b <unk> d", "b"], min_count=2)
+    assert vocabulary.words == [UNK, "b", "a"]
+    assert vocabulary.counts.tolist() == [3, 4, 2]  # c, d and the literal <unk> are unknown
+    assert corpus.ids.tolist() == [1, 2, 1, 0, 2, 1, 0, 0, 1]
+    assert corpus.starts.tolist() == [0, 4, 8, 9]
+    assert "c" not in vocabulary and "a" in vocabulary and UNK not in vocabulary
+    trimmed = corpus.without_unknown()
+    assert trimmed.ids.tolist() == [1, 2, 1, 2, 1, 1] and trimmed.starts.tolist() == [0, 3, 5, 6]
+    assert trimmed.documents(vocabulary) == [["b", "a", "b"], ["a", "b"], ["b"]]
+
+
+def test_skipgram_pairs_on_a_tiny_sentence_are_exact():
+    ids = np.array([1, 2, 3, 4, 5])
+    centers, contexts = skipgram_pairs(ids, np.zeros(5, int), window=2)
+    expected = {(1, 2), (1, 3), (2, 1), (2, 3), (2, 4), (3, 1), (3, 2), (3, 4), (3, 5), (4, 2), (4, 3), (4, 5),
+                (5, 3), (5, 4)}
+    assert sorted(zip(centers.tolist(), contexts.tolist())) == sorted(expected)
+
+
+def test_pairs_and_windows_never_cross_a_document_boundary():
+    ids, documents = np.array([1, 2, 3, 4]), np.array([0, 0, 1, 1])
+    centers, contexts = skipgram_pairs(ids, documents, window=3)
+    assert sorted(zip(centers.tolist(), contexts.tolist())) == [(1, 2), (2, 1), (3, 4), (4, 3)]
+    _, windows, mask = cbow_contexts(ids, documents, window=3)
+    assert [sorted(w[m].tolist()) for w, m in zip(windows, mask)] == [[2], [1], [4], [3]]
+
+
+def test_cbow_windows_on_a_tiny_sentence_are_exact():
+    centers, windows, mask = cbow_contexts(np.array([1, 2, 3, 4]), np.zeros(4, int), window=2)
+    assert centers.tolist() == [1, 2, 3, 4]
+    # columns: 2 before, 1 before, 1 after, 2 after
+    assert np.where(mask, windows, -1).tolist() == [[-1, -1, 2, 3], [-1, 1, 3, 4], [1, 2, 4, -1], [2, 3, -1, -1]]
+
+
+def test_reduced_windows_keep_a_subset_with_word2vec_average_span():
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 50, 20_000)
+    centers, contexts = skipgram_pairs(ids, np.zeros(len(ids), int), window=5, rng=rng)
+    # spans uniform in 1..5: on average 3 words each side, so about 6 pairs per word
+    assert 5.7 < len(centers) / len(ids) < 6.3
+
+
+def test_subsampling_drops_frequent_words_more():
+    counts = np.array([0, 100_000, 10_000, 100, 10])
+    keep = keep_probability(counts, sample=1e-3)
+    assert keep[1] < keep[2] < keep[3] == 1.0 == keep[4]
+    f = 100_000 / counts.sum() / 1e-3
+    assert keep[1] == pytest.approx((np.sqrt(f) + 1) / f)
+    ids = np.repeat(np.arange(1, 5), [100_000, 10_000, 100, 10])
+    kept = subsample(ids, keep, np.random.default_rng(1))
+    assert kept[:100_000].mean() == pytest.approx(keep[1], abs=0.01)
+    assert kept[-110:].all()
+
+
+def test_negative_sampling_follows_unigram_to_the_three_quarters():
+    counts = np.array([500, 1000, 100, 10])
+    probabilities = noise_distribution(counts)
+    expected = counts[1:] ** 0.75 / (counts[1:] ** 0.75).sum()
+    assert probabilities[0] == 0 and probabilities[1:] == pytest.approx(expected)
+    table = noise_table(counts, size=100_000)
+    assert np.bincount(table, minlength=4)[1:] / len(table) == pytest.approx(expected, abs=1e-3)
+
+
+def test_learning_rate_decays_linearly_to_almost_zero():
+    assert learning_rate(0.0) == pytest.approx(0.025)
+    assert learning_rate(0.5) == pytest.approx(0.0125)
+    assert learning_rate(1.0) == pytest.approx(0.025 * 1e-4)
+    assert np.all(np.diff(learning_rate(np.linspace(0, 1, 11))) <= 0)
+
+
+def planted_corpus(seed: int = 0) -> list[str]:
+    """Sentences that mix words of one group only: animals with animals, numbers with numbers, colours with colours."""
+    groups = [["cat", "dog", "horse", "cow", "sheep"], ["one", "two", "three", "four", "five"],
+              ["red", "green", "blue", "yellow", "white"]]
+    rng = np.random.default_rng(seed)
+    return [" ".join(rng.choice(groups[rng.integers(3)], 8)) for _ in range(1500)]
+
+
+def within_minus_across(vectors: WordVectors) -> float:
+    groups = [["cat", "dog", "horse", "cow", "sheep"], ["one", "two", "three", "four", "five"],
+              ["red", "green", "blue", "yellow", "white"]]
+    ids = [[vectors.index[w] for w in g] for g in groups]
+    sim = vectors.unit @ vectors.unit.T
+    within = np.mean([sim[i][:, i][~np.eye(5, dtype=bool)].mean() for i in ids])
+    across = np.mean([sim[np.ix_(a, b)].mean() for n, a in enumerate(ids) for b in ids[n + 1:]])
+    return within - across
+
+
+@pytest.mark.parametrize("settings", [
+    {"architecture": "skipgram"},
+    {"architecture": "cbow"},
+    {"architecture": "cbow", "loss": "softmax", "max_norm": 1.0},
+])
+def test_training_brings_words_of_a_planted_group_together(settings):
+    from models.word2vec_tf import train
+
+    vocabulary, corpus = encode_corpus(planted_corpus(), min_count=1)
+    config = Word2VecConfig(dim=16, window=3, epochs=3, sample=0, batch_size=128, **settings)
+    messages = []
+
+    class Recorder:
+        def update(self, fraction, message=""):
+            messages.append((fraction, message))
+
+    vectors, stats = train(vocabulary, corpus, config, Recorder())
+    assert within_minus_across(vectors) > 0.3
+    assert messages[-1][0] == pytest.approx(1.0) and "words/s" in messages[-1][1]
+    assert stats["words"] == 3 * 1500 * 8 and stats["words_per_second"] > 0
+    if settings.get("max_norm"):
+        assert np.linalg.norm(vectors.vectors[1:], axis=1).max() <= 1.0 + 1e-4
+
+
+def hand_made_vectors() -> WordVectors:
+    words = [UNK, "man", "woman", "king", "queen", "apple", "banana"]
+    vectors = np.array([[0, 0, 0, 0], [1, 0, 0, 0], [1, 1, 0, 0], [1, 0, 1, 0], [1, 1, 1, 0], [0, 0, 0, 1],
+                        [0, 0.2, 0, 1]], float)
+    return WordVectors(words, vectors, np.arange(len(words))[::-1])
+
+
+def test_analogies_on_hand_made_vectors():
+    vectors = hand_made_vectors()
+    assert vectors.analogy("man", "king", "woman").word[0] == "queen"  # king - man + woman
+    assert vectors.analogy("man", "king", "woman", method="3cosmul").word[0] == "queen"
+    result = vectors.analogy("man", "woman", "king", k=3)
+    assert {"man", "woman", "king", UNK}.isdisjoint(result.word) and result.score.is_monotonic_decreasing
+    assert vectors.nearest("apple", 1).word[0] == "banana"
+
+
+def test_analogy_accuracy_counts_only_covered_questions():
+    questions = pd.DataFrame([["family", "man", "woman", "king", "queen"],
+                              ["family", "man", "king", "woman", "queen"],
+                              ["family", "man", "woman", "prince", "princess"],
+                              ["fruit", "apple", "banana", "man", "woman"]], columns=["section", "a", "b", "c", "d"])
+    table = analogy_accuracy(hand_made_vectors(), questions).set_index("section")
+    assert table.loc["family", ["questions", "covered", "correct"]].tolist() == [3, 2, 2]
+    assert table.loc["family", "accuracy"] == 1.0 and table.loc["family", "coverage"] == pytest.approx(2 / 3)
+    assert table.loc["overall", ["questions", "covered"]].tolist() == [4, 3]
+
+
+def test_similarity_correlation_on_hand_made_vectors():
+    pairs = pd.DataFrame([("man", "woman", 8.0), ("king", "queen", 9.0), ("man", "apple", 1.0),
+                          ("man", "unicorn", 5.0)], columns=["word1", "word2", "score"])
+    result = similarity_correlation(hand_made_vectors(), pairs)
+    assert result["covered"] == 3 and result["pairs"] == 4 and result["spearman"] == pytest.approx(1.0)
+    evaluation = {"analogies": [{"section": "overall", "questions": 4, "covered": 3, "correct": 3, "accuracy": 1.0}],
+                  "similarity": {"WordSim-353": result}}
+    table = evaluation_table({"ours": evaluation})
+    assert table.loc["similarity: WordSim-353 (Spearman)", "ours"] == pytest.approx(1.0)
+    assert table.loc["analogies: overall", "covered"] == "3 of 4 questions"
+
+
+def test_unknown_and_blank_words_are_named_with_closest_spellings():
+    vectors = hand_made_vectors()
+    with pytest.raises(InputError, match="'quen' is not in the vocabulary.*queen"):
+        vectors.nearest("quen")
+    with pytest.raises(InputError, match="Type a word"):
+        vectors.analogy("man", "", "woman")
+    with pytest.raises(InputError, match="not in the vocabulary"):
+        vectors.nearest(UNK)
+
+
+def test_vectors_survive_saving_and_loading(tmp_path):
+    vectors = hand_made_vectors()
+    vectors.save(tmp_path)
+    loaded = WordVectors.load(tmp_path)
+    assert loaded.words == vectors.words and np.array_equal(loaded.vectors, vectors.vectors)
+
+
+def test_word_kinds_and_the_map():
+    assert [word_kind(w) for w in ["1999", "2012", "42", "3.5", "seven", "n", "cat", "1066"]] == [
+        "year", "year", "number", "number", "number", "number", "other", "number"]
+    rng = np.random.default_rng(0)
+    words = [UNK, ",", *[f"w{i}" for i in range(60)]]
+    vectors = WordVectors(words, rng.normal(size=(len(words), 8)), np.arange(len(words))[::-1])
+    frame = project(vectors, 40, "PCA", 3, clusters=4)
+    assert len(frame) == 40 and {"x", "y", "z", "cluster", "kind"} <= set(frame.columns)
+    assert UNK not in set(frame.word) and "," not in set(frame.word) and frame.cluster.nunique() == 4
+    assert len(project(vectors, 30, "t-SNE", 2, perplexity=5, iterations=250)) == 30
+
+
+def test_pretrainable_models_and_a_light_import():
+    assert [p.name for p in PRETRAINABLE] == ["word2vec-cbow", "word2vec-skipgram"]
+    code = "import sys, models.word2vec as w; w.PRETRAINABLE[0].is_trained(); print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
