@@ -13,10 +13,12 @@ from components.progress import StreamlitProgress
 from data.wine import MEASUREMENTS, WINE_SETS, load_wine
 from models.cache import quick_mode
 from models.ensemble_profile import profile
-from models.ensembles import SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, parse_edges
+from models.ensembles import MODELS, SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, parse_edges
 from models.errors import InputError
 
 KEPT_RUNS = 4
+MODEL_COLOURS = dict(zip((name for name, _ in MODELS.values()), px.colors.qualitative.Safe))
+WINE_COLOURS = {"red": "#8e1b2e", "white": "#d4b84a", "both": "#5b6f95"}
 
 st.title("Ensembles on wine quality")
 st.write(
@@ -39,18 +41,18 @@ def fitted_runs() -> OrderedDict:
     return OrderedDict()
 
 
-def distributions_chart(frame: pd.DataFrame) -> go.Figure:
-    """One histogram per numeric column (by colour when red and white are mixed)."""
+def distributions_chart(frame: pd.DataFrame, wines: str) -> go.Figure:
+    """One histogram per numeric column (red and white overlaid when both are shown)."""
     columns = [c for c in frame.columns if c != "colour"]
     figure = make_subplots(rows=3, cols=4, subplot_titles=columns, vertical_spacing=0.09)
-    groups = frame.groupby("colour", observed=True) if "colour" in frame else [("wines", frame)]
+    groups = frame.groupby("colour", observed=True) if "colour" in frame else [(wines, frame)]
     for name, part in groups:
         for i, column in enumerate(columns):
             figure.add_trace(
-                go.Histogram(x=part[column], name=str(name), legendgroup=str(name), showlegend=i == 0, opacity=0.7,
-                             marker_color={"red": "#8e1b2e", "white": "#d4b84a"}.get(str(name))),
+                go.Histogram(x=part[column], name=f"{name} wines", legendgroup=name, showlegend=i == 0,
+                             opacity=0.7, marker_color=WINE_COLOURS[name]),
                 row=i // 4 + 1, col=i % 4 + 1)
-    figure.update_layout(barmode="overlay", height=650, margin={"t": 40})
+    figure.update_layout(barmode="overlay", height=650, margin={"t": 40}, showlegend="colour" in frame)
     return figure
 
 
@@ -140,7 +142,7 @@ with overview:
     st.caption("Duplicate rows are real: several wines share identical measurements and score. They are kept, as in "
                "the source data; a duplicate can land in both training and test sets.")
 with distributions:
-    st.plotly_chart(distributions_chart(frame), width="stretch")
+    st.plotly_chart(distributions_chart(frame, choice), width="stretch")
 with correlations:
     corr = frame.corr(numeric_only=True)
     heatmap = px.imshow(corr, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1, aspect="auto",
@@ -230,8 +232,9 @@ st.caption(f"Always predicting the largest bin would score {largest:.3f} test ac
            f"how much a model's score depends on which wines it was trained on.")
 folds_long = pd.DataFrame([{"model": r.name, "fold": i + 1, "CV accuracy": s}
                            for r in model.reports_.values() for i, s in enumerate(r.cv_scores)])
-st.plotly_chart(px.strip(folds_long, x="model", y="CV accuracy", hover_data=["fold"],
-                         title="Accuracy on each cross-validation fold"), width="stretch")
+st.plotly_chart(px.strip(folds_long, x="model", y="CV accuracy", hover_data=["fold"], color="model",
+                         color_discrete_map=MODEL_COLOURS, title="Accuracy on each cross-validation fold")
+                .update_layout(showlegend=False), width="stretch")
 
 st.subheader("Confusion matrices (test set)")
 cols = st.columns(2)
@@ -241,8 +244,10 @@ for i, report in enumerate(model.reports_.values()):
 st.subheader("Precision and recall per class (test set)")
 per_class = pd.concat({r.name: r.per_class for r in model.reports_.values()}, names=["model", "class"]).reset_index()
 long = per_class.melt(id_vars=["model", "class"], value_vars=["precision", "recall"], var_name="metric")
-st.plotly_chart(px.bar(long, x="class", y="value", color="model", barmode="group", facet_col="metric",
-                       category_orders={"class": list(model.labels_)}), width="stretch")
+precision_recall = px.bar(long, x="class", y="value", color="model", barmode="group", facet_col="metric",
+                          color_discrete_map=MODEL_COLOURS, category_orders={"class": list(model.labels_)})
+precision_recall.for_each_annotation(lambda a: a.update(text=a.text.removeprefix("metric=")))
+st.plotly_chart(precision_recall.update_layout(legend={"orientation": "h", "y": -0.25}), width="stretch")
 with st.expander("The numbers"):
     st.dataframe(per_class, hide_index=True, width="stretch")
 
@@ -250,13 +255,17 @@ st.subheader("Feature importance")
 st.write("Impurity-based importance comes free with tree ensembles but is measured on training data and favours "
          "features with many split points. Permutation importance is the drop in **test** accuracy when one "
          "feature's values are shuffled, and works for any model, including the stack.")
+feature_order = (model.importances_.groupby("feature")["permutation"].mean().sort_values().index.tolist())
 left, right = st.columns(2)
-impurity = model.importances_.dropna(subset=["impurity"])
-left.plotly_chart(px.bar(impurity, x="impurity", y="feature", color="model", barmode="group", orientation="h",
-                         title="Impurity-based (mean decrease in impurity)", height=600), width="stretch")
-right.plotly_chart(px.bar(model.importances_, x="permutation", y="feature", color="model", barmode="group",
-                          orientation="h", error_x="permutation std", title="Permutation (drop in test accuracy)",
-                          height=600), width="stretch")
+for column, kind, title in ((left, "impurity", "Impurity-based (mean decrease in impurity)"),
+                            (right, "permutation", "Permutation (drop in test accuracy)")):
+    shown = model.importances_.dropna(subset=[kind])
+    chart = px.bar(shown, x=kind, y="feature", color="model", barmode="group", orientation="h", height=650,
+                   error_x="permutation std" if kind == "permutation" else None, title=title,
+                   color_discrete_map=MODEL_COLOURS, category_orders={"feature": feature_order[::-1]})
+    column.plotly_chart(chart.update_layout(legend={"orientation": "h", "y": -0.12, "title": None}), width="stretch")
+st.caption("Gradient boosting on histograms and the stack have no impurity-based importance; only permutation "
+           "importance can rank their features.")
 
 # ---------------------------------------------------------------- one wine
 
@@ -273,7 +282,10 @@ for i, name in enumerate(MEASUREMENTS):
         step=step,
         format=f"%.{max(0, int(-np.log10(step)))}f", key=f"wine_{choice}_{name}")
 if choice == "both":
-    measurements["is_red"] = float(cols[len(MEASUREMENTS) % 3].radio("colour", ["red", "white"], horizontal=True) == "red")
+    colours = ["red", "white"]
+    colour = cols[len(MEASUREMENTS) % 3].radio("colour", colours, index=colours.index(frame["colour"].mode()[0]),
+                                               horizontal=True, help="Starts at the more common colour.")
+    measurements["is_red"] = float(colour == "red")
 predictions = model.predict_wine(measurements)
 cols = st.columns(len(predictions))
 for col, (name, row) in zip(cols, predictions.iterrows()):
@@ -281,6 +293,6 @@ for col, (name, row) in zip(cols, predictions.iterrows()):
 probabilities = predictions.drop(columns="predicted class").reset_index().melt(
     id_vars="model", var_name="class", value_name="probability")
 st.plotly_chart(px.bar(probabilities, x="model", y="probability", color="class", barmode="group",
-                       category_orders={"class": list(model.labels_)}), width="stretch")
+                       category_orders={"class": list(model.labels_)}, range_y=[0, 1]), width="stretch")
 st.dataframe(predictions, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.3f") for c in model.labels_})
