@@ -236,13 +236,15 @@ def boosting_models(config: EnsembleConfig) -> dict[str, Any]:
 
 
 def stacking_model(bases: Mapping[str, Any], config: EnsembleConfig) -> StackingClassifier:
-    """Stacking: a logistic regression over the base models' out-of-fold class probabilities."""
+    """Stacking: a logistic regression over the base models' out-of-fold class probabilities.
+
+    Its inner fits run one after another: the stack is itself cross-validated in parallel over folds.
+    """
     return StackingClassifier(
         [(name, clone(model)) for name, model in bases.items()],
         final_estimator=LogisticRegression(max_iter=2000),
         cv=config.folds_splitter(),
         stack_method="predict_proba",
-        n_jobs=N_JOBS,
     )
 
 
