@@ -10,8 +10,8 @@ copy over many minibatches). Each minibatch gathers only the rows it touches
 (input vectors of the centers or context words, output vectors of the target
 and its negatives), computes the gradient of the negative-sampling loss by
 hand and adds it back with ``scatter_add``: plain SGD, no optimizer state, no
-dense gradient of the tables, no per-example Python. Negatives are drawn in
-the graph from word2vec's unigram^0.75 table.
+dense gradient of the tables, no per-example Python. Negatives are drawn from
+word2vec's unigram^0.75 table by the pipeline, off the training thread.
 """
 from __future__ import annotations
 
@@ -33,27 +33,22 @@ BLOCK_BATCHES = 64
 class _Tables(tf.Module):
     """The input (embedding) and output tables and the graph functions that train them on a chunk."""
 
-    def __init__(self, vocabulary_size: int, config: Word2VecConfig, table: np.ndarray):
+    def __init__(self, vocabulary_size: int, config: Word2VecConfig):
         super().__init__()
         dim = config.dim
         rng = np.random.default_rng(config.seed)
         # word2vec's initialisation: input vectors uniform in +-0.5/dim, output vectors zero.
         self.w_in = tf.Variable(((rng.random((vocabulary_size, dim)) - 0.5) / dim).astype(np.float32))
         self.w_out = tf.Variable(tf.zeros((vocabulary_size, dim)))
-        self.table = tf.constant(table)
         self.negative = config.negative
-        self.batch = config.batch_size
         self.max_norm = config.max_norm
-        self.generator = tf.random.Generator.from_seed(config.seed)
 
-    def _negative_step(self, hidden, targets, valid, lr):
-        """One negative-sampling SGD step for hidden vectors (b, d) predicting ``targets`` (b,).
+    def _negative_step(self, hidden, targets, negatives, valid, lr):
+        """One negative-sampling SGD step for hidden vectors (b, d) predicting ``targets`` (b,) against ``negatives`` (b, k).
 
         Updates the output table; returns the gradient for the hidden vectors and the summed loss.
         """
         size = targets.shape[0]
-        draws = self.generator.uniform((size, self.negative), 0, tf.shape(self.table)[0], dtype=tf.int32)
-        negatives = tf.gather(self.table, draws)
         outputs = tf.concat([targets[:, None], negatives], axis=1)  # (b, 1 + k)
         labels = tf.concat([tf.ones((size, 1)), tf.zeros((size, self.negative))], axis=1)
         # A negative that happens to be the target is skipped, as in word2vec.c; padding rows count for nothing.
@@ -69,7 +64,7 @@ class _Tables(tf.Module):
                                                 tf.reshape(outputs, (-1,))))
         return grad_hidden, loss
 
-    def _softmax_step(self, hidden, targets, valid, lr):
+    def _softmax_step(self, hidden, targets, negatives, valid, lr):
         """One full-softmax SGD step: every output vector is updated (small vocabularies only)."""
         logits = tf.matmul(hidden, self.w_out, transpose_b=True)  # (b, V)
         onehot = tf.one_hot(targets, tf.shape(self.w_out)[0])
@@ -86,21 +81,21 @@ class _Tables(tf.Module):
         scale = tf.minimum(1.0, self.max_norm / tf.maximum(norms, 1e-7))
         self.w_in.scatter_update(tf.IndexedSlices(vectors * scale, rows))
 
-    def skipgram_step(self, centers, contexts, valid, lr, softmax: bool):
+    def skipgram_step(self, centers, contexts, negatives, valid, lr, softmax: bool):
         """One minibatch of (center, context) pairs: the center's input vector predicts the context word."""
         hidden = tf.gather(self.w_in, centers)
-        grad, loss = (self._softmax_step if softmax else self._negative_step)(hidden, contexts, valid, lr)
+        grad, loss = (self._softmax_step if softmax else self._negative_step)(hidden, contexts, negatives, valid, lr)
         self.w_in.scatter_add(tf.IndexedSlices(grad, centers))
         if self.max_norm:
             self._renorm(centers)
         return loss
 
-    def cbow_step(self, centers, contexts, mask, valid, lr, softmax: bool):
+    def cbow_step(self, centers, contexts, mask, negatives, valid, lr, softmax: bool):
         """One minibatch of windows: the mean of the context words' input vectors predicts the center word."""
         weights = tf.cast(mask, tf.float32)
         count = tf.maximum(tf.reduce_sum(weights, axis=1, keepdims=True), 1.0)
         hidden = tf.reduce_sum(weights[:, :, None] * tf.gather(self.w_in, contexts), axis=1) / count
-        grad, loss = (self._softmax_step if softmax else self._negative_step)(hidden, centers, valid, lr)
+        grad, loss = (self._softmax_step if softmax else self._negative_step)(hidden, centers, negatives, valid, lr)
         # As word2vec.c (and gensim's cbow_mean): each context word gets the full hidden-layer gradient.
         flat = tf.reshape(contexts, (-1,))
         spread = tf.reshape(weights[:, :, None] * grad[:, None, :], (-1, grad.shape[-1]))
@@ -120,10 +115,11 @@ def _train_block(step, batch: int, arrays, lr_start, lr_end):
     return total
 
 
-def _examples(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig, seed: int):
+def _examples(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config: Word2VecConfig, seed: int):
     """One epoch's training examples chunk by chunk, in corpus order: (arrays, raw tokens in the chunk).
 
-    Each chunk is subsampled afresh, turned into pairs (Skip-gram) or windows (CBOW), and shuffled.
+    Each chunk is subsampled afresh, turned into pairs (Skip-gram) or windows (CBOW), shuffled, and
+    given ``negative`` noise words per example from the sampling ``table``.
     """
     rng = np.random.default_rng(seed)
     document = corpus.document_of
@@ -138,10 +134,11 @@ def _examples(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig, s
         else:
             arrays = cbow_contexts(ids, docs, config.window, rng)
         order = rng.permutation(len(arrays[0]))
-        yield [a[order] for a in arrays], hi - lo
+        negatives = table[rng.integers(0, len(table), (len(order), config.negative))]
+        yield [*(a[order] for a in arrays), negatives], hi - lo
 
 
-def _blocks(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig):
+def _blocks(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config: Word2VecConfig):
     """All epochs' examples cut into blocks of ``BLOCK_BATCHES * batch_size`` rows: (arrays..., valid, raw words).
 
     ``valid`` is 0 on the padding of the last block; raw words are shared out in proportion to rows.
@@ -149,7 +146,7 @@ def _blocks(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig):
     size = BLOCK_BATCHES * config.batch_size
     pending, pending_words = None, 0.0
     for epoch in range(config.epochs):
-        for arrays, words in _examples(corpus, keep, config, config.seed * 1000 + epoch):
+        for arrays, words in _examples(corpus, keep, table, config, config.seed * 1000 + epoch):
             if pending is not None:
                 arrays = [np.concatenate([p, a]) for p, a in zip(pending, arrays)]
             rows = len(arrays[0])
@@ -164,7 +161,7 @@ def _blocks(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig):
         yield *padded, (np.arange(size) < rows).astype(np.float32), np.float64(pending_words)
 
 
-def _pipeline(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig) -> tf.data.Dataset:
+def _pipeline(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config: Word2VecConfig) -> tf.data.Dataset:
     """The blocks as a tf.data pipeline that builds the next blocks while one trains."""
     size, width = BLOCK_BATCHES * config.batch_size, 2 * config.window
     if config.architecture == "skipgram":
@@ -172,8 +169,9 @@ def _pipeline(corpus: EncodedCorpus, keep: np.ndarray, config: Word2VecConfig) -
     else:
         signature = [tf.TensorSpec((size,), tf.int32), tf.TensorSpec((size, width), tf.int32),
                      tf.TensorSpec((size, width), tf.bool)]
-    signature += [tf.TensorSpec((size,), tf.float32), tf.TensorSpec((), tf.float64)]
-    return tf.data.Dataset.from_generator(lambda: _blocks(corpus, keep, config),
+    signature += [tf.TensorSpec((size, config.negative), tf.int32), tf.TensorSpec((size,), tf.float32),
+                  tf.TensorSpec((), tf.float64)]
+    return tf.data.Dataset.from_generator(lambda: _blocks(corpus, keep, table, config),
                                           output_signature=tuple(signature)).prefetch(2)
 
 
@@ -184,20 +182,21 @@ def train(vocabulary: Vocabulary, corpus: EncodedCorpus, config: Word2VecConfig,
     corpus = corpus.without_unknown()
     keep = keep_probability(vocabulary.counts, config.sample)
     keep[0] = 0.0
-    tables = _Tables(len(vocabulary), config, noise_table(vocabulary.counts))
+    tables = _Tables(len(vocabulary), config)
+    table = noise_table(vocabulary.counts, size=min(10_000_000, 100 * len(vocabulary)))
     softmax = config.loss == "softmax"
     if config.architecture == "skipgram":
-        def step(centers, contexts, valid, lr):
-            return tables.skipgram_step(centers, contexts, valid, lr, softmax)
+        def step(centers, contexts, negatives, valid, lr):
+            return tables.skipgram_step(centers, contexts, negatives, valid, lr, softmax)
     else:
-        def step(centers, contexts, mask, valid, lr):
-            return tables.cbow_step(centers, contexts, mask, valid, lr, softmax)
+        def step(centers, contexts, mask, negatives, valid, lr):
+            return tables.cbow_step(centers, contexts, mask, negatives, valid, lr, softmax)
     block = tf.function(lambda arrays, a, b: _train_block(step, config.batch_size, arrays, a, b), jit_compile=True)
 
     total = max(1, len(corpus.ids) * config.epochs)
     done, losses = 0.0, []
     started = time.perf_counter()
-    for *arrays, valid, words in _pipeline(corpus, keep, config):
+    for *arrays, valid, words in _pipeline(corpus, keep, table, config):
         lr_start, lr_end = learning_rate(np.array([done, done + float(words)]) / total, config.learning_rate)
         loss = block([*arrays, valid], tf.constant(lr_start, tf.float32), tf.constant(lr_end, tf.float32))
         losses.append(float(loss) / max(1.0, float(tf.reduce_sum(valid))))
