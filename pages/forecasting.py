@@ -32,13 +32,13 @@ def example(name: str) -> pd.DataFrame:
     return load_or_explain(load_example, name)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def fitted_model(series_key: str, params_key: str, _series: PreparedSeries, _params: ProphetParams):
     """The Prophet fit for (series, settings): held in memory here, on disk (as JSON) in the model cache."""
     return fit_cached(_series, _params)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32)
 def forecast_views(series_key: str, params_key: str, horizon: int, _series: PreparedSeries, _params: ProphetParams):
     """Forecast frame, seasonality profiles and significant changepoints for one fit and horizon."""
     model = fitted_model(series_key, params_key, _series, _params)
@@ -46,7 +46,7 @@ def forecast_views(series_key: str, params_key: str, horizon: int, _series: Prep
     return forecast(model, _series, horizon, _params), profiles, significant_changepoints(model), component_names(model)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32)
 def evaluation(series_key: str, params_key: str, horizon: int, folds: int, _series: PreparedSeries,
                _params: ProphetParams) -> Evaluation:
     model = fitted_model(series_key, params_key, _series, _params)
