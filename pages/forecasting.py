@@ -196,17 +196,21 @@ for start in range(0, len(charts), 2):
         column.plotly_chart(chart, width="stretch")
 
 st.subheader("Evaluation against baselines")
-st.write(f"Prophet is refitted at {folds} forecast origin(s), half a horizon apart, with "
-         "`prophet.diagnostics.cross_validation`; at each origin a **seasonal naive** forecast (repeat the last "
-         f"{series.cadence.season} steps) and **Holt-Winters** exponential smoothing see the "
-         "same history and are scored on the same dates. The last origin is the holdout: the final "
-         f"{horizon} steps (one step = one {series.cadence.name}).")
 try:
     with st.spinner("Cross-validating Prophet and the baselines ..."):
         result = evaluation(series.key, repr(params), horizon, folds, series, params)
 except InputError as error:
     st.error(str(error), icon=":material/error:")
     st.stop()
+except (RuntimeError, ValueError) as error:
+    st.error(f"Cross-validation failed ({error}). Try a shorter horizon or fewer folds.", icon=":material/error:")
+    st.stop()
+dropped = f" ({folds - result.folds} earlier origin(s) had too little history)" if result.folds < folds else ""
+st.write(f"Prophet is refitted at {result.folds} forecast origin(s){dropped}, half a horizon apart, with "
+         "`prophet.diagnostics.cross_validation`; at each origin a **seasonal naive** forecast (repeat the last "
+         f"{series.cadence.season} steps) and **Holt-Winters** exponential smoothing see the "
+         "same history and are scored on the same dates. The last origin is the holdout: the final "
+         f"{horizon} steps (one step = one {series.cadence.name}).")
 table = comparison(result)
 for sentence in verdicts(table):
     (st.success if sentence.startswith("Prophet beats") else st.warning)(sentence)
