@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from models import simple_rnn
 from models.lstm_gates import lstm_forward
 
 KINDS = ("simple RNN", "LSTM")
-FORGET_BIAS = 3.0
+FORGET_BIAS, INPUT_BIAS = 4.0, -2.0
 
 
 def first_symbol_task(n: int, length: int, signals: int = 4, distractors: int = 4,
@@ -85,12 +86,15 @@ def _rnn_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray) 
 
 
 def _init(kind: str, inputs: int, hidden: int, classes: int, seed: int) -> dict[str, np.ndarray]:
-    """Initial weights. The LSTM's forget-gate bias starts at 3 (f ≈ 0.95), so its cell begins by keeping
-    what it holds (Gers et al. 2000); with Keras's default of 1 (f ≈ 0.73) the memory fades like the RNN's."""
+    """Initial weights. The LSTM's gate biases start with the forget gate almost open (bias 4, f ≈ 0.98) and
+    the input gate mostly shut (bias -2, i ≈ 0.12): the cell begins by keeping what it holds and letting little
+    distractor noise in, in the spirit of chrono initialisation (Tallec & Ollivier 2018). With Keras's defaults
+    (1 and 0) the cell forgets within a few dozen steps and fills up with noise."""
     if kind == "simple RNN":
         return dict(simple_rnn.init_params(inputs, hidden, classes, radius=0.9, seed=seed).items())
     rng = np.random.default_rng(seed)
     bias = np.zeros(4 * hidden)
+    bias[:hidden] = INPUT_BIAS
     bias[hidden:2 * hidden] = FORGET_BIAS
     return {"kernel": rng.normal(size=(inputs, 4 * hidden)) / np.sqrt(inputs),
             "recurrent_kernel": np.linalg.qr(rng.normal(size=(4 * hidden, hidden)))[0].T,
@@ -148,6 +152,11 @@ class LongMemoryNet:
                           v={k: np.zeros_like(v) for k, v in self.params_.items()})
         rng = np.random.default_rng(self.seed)
         self.history_: list[float] = []
+        with threadpool_limits(1):  # tiny matrices: BLAS threads cost more than they save
+            self._train(x, y, gradients, state, rng)
+        return self
+
+    def _train(self, x, y, gradients, state: AdamState, rng: np.random.Generator) -> None:
         for _ in range(self.updates):
             batch = rng.choice(len(x), size=min(self.batch_size, len(x)), replace=False)
             loss, grads = gradients(self.params_, x[batch], y[batch])
@@ -155,7 +164,6 @@ class LongMemoryNet:
             if loss < self.target_loss:
                 break
             adam_update(self.params_, grads, state, self.learning_rate)
-        return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities from the state after the last step ``(n, classes)``."""

@@ -23,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+from threadpoolctl import threadpool_limits
+
+from models.errors import InputError
 
 NO_TARGET = -1
 PARAMETER_NAMES = ("U", "W", "b", "V", "c")
@@ -228,6 +231,11 @@ class SimpleRNN:
         self.params_ = init_params(x.shape[-1], self.hidden_size, n_classes, self.radius, self.seed)
         self.history_: list[dict] = []
         self.diverged_at_: int | None = None
+        with threadpool_limits(1):  # tiny matrices: BLAS threads cost more than they save
+            self._descend(x, targets)
+        return self
+
+    def _descend(self, x: np.ndarray, targets: np.ndarray) -> None:
         n = len(x)
         for update in range(self.updates):
             with np.errstate(over="ignore", invalid="ignore"):
@@ -243,8 +251,39 @@ class SimpleRNN:
                 break
             self.params_ = RNNParams(**{name: value - self.learning_rate * getattr(grads, name)
                                         for name, value in self.params_.items()})
-        return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """ŷ(t) for every step: ``(n, T, classes)``."""
         return forward(self.params_, x).y_hat
+
+
+def letters_task(word: str, max_letters: int = 12) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A word as a next-letter task: one-hot letters ``(T, alphabet)``, targets (the next letter; none at the end)."""
+    word = word.strip().lower()
+    if len(word) < 2 or len(word) > max_letters or not word.isascii() or not word.isalpha():
+        raise InputError(f"Type one word of 2 to {max_letters} letters a-z (no spaces, digits or accents), "
+                         "for example 'hello'.")
+    alphabet = sorted(set(word))
+    ids = np.array([alphabet.index(letter) for letter in word])
+    targets = np.append(ids[1:], NO_TARGET)
+    return np.eye(len(alphabet))[ids], targets, alphabet
+
+
+def finite_difference_gap(params: RNNParams, x: np.ndarray, targets: np.ndarray, entries: int = 10,
+                          eps: float = 1e-6, seed: int = 0) -> float:
+    """Largest |BPTT - central difference| over ``entries`` random weights of each parameter: a live gradient check."""
+    rng = np.random.default_rng(seed)
+    grads = bptt(params, x, targets).grads
+    probe = RNNParams(**{name: value.copy() for name, value in params.items()})
+    gap = 0.0
+    for name, value in probe.items():
+        for flat in rng.choice(value.size, size=min(entries, value.size), replace=False):
+            index = np.unravel_index(flat, value.shape)
+            old = value[index]
+            value[index] = old + eps
+            up = loss(forward(probe, x), targets)
+            value[index] = old - eps
+            down = loss(forward(probe, x), targets)
+            value[index] = old
+            gap = max(gap, abs((up - down) / (2 * eps) - getattr(grads, name)[index]))
+    return gap
