@@ -76,3 +76,20 @@ def test_white_wines_with_two_bins(app):
     bins = next(d.value for d in app.dataframe if "class code" in d.value.columns)
     assert bins["bin"].tolist() == ["low (<= 5)", "high (>= 6)"]
     assert bins["wines"].tolist() == [20 + 163 + 1457, 2198 + 880 + 175 + 5]
+
+
+@pytest.mark.browser
+def test_page_in_a_browser_shows_the_data_and_explains_an_empty_bin(app_url, page):
+    from conftest import page_has_no_exception, wait_for_app
+
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Ensembles on wine quality").first.click()
+    page.get_by_text("1,599", exact=True).wait_for(timeout=60_000)  # the red wines' overview
+    page.get_by_role("button", name="Run the ensembles").wait_for(timeout=60_000)
+    edges = page.get_by_role("textbox", name="Quality bin edges")
+    edges.fill("5, 6, 8")
+    edges.press("Enter")
+    page.get_by_text("No wine falls in the bin excellent (>= 9)").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Run the ensembles").wait_for(state="detached", timeout=30_000)
+    page_has_no_exception(page)
