@@ -78,6 +78,16 @@ def test_white_wines_with_two_bins(app):
     assert bins["wines"].tolist() == [20 + 163 + 1457, 2198 + 880 + 175 + 5]
 
 
+def test_a_bin_too_small_for_the_folds_stops_the_run_with_a_message(app):
+    app.radio[0].set_value("white").run()
+    app.text_input[0].set_value("8").run()  # only 5 white wines score 9
+    run_button(app).click().run()
+    no_exception(app)
+    assert any("bin high (>= 9) has only" in e.value and "fewer cross-validation folds" in e.value for e in app.error)
+    assert metrics(app)["Wines"] == "4,898"
+    assert "Best CV accuracy" not in metrics(app)
+
+
 @pytest.mark.browser
 def test_page_in_a_browser_shows_the_data_and_explains_an_empty_bin(app_url, page):
     from conftest import page_has_no_exception, wait_for_app
