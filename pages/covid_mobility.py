@@ -166,7 +166,7 @@ else:
     if start < mobility_first or end > mobility_last:
         notes.insert(0, f"Google mobility in this data set covers {mobility_first} to {mobility_last} only.")
     if notes:
-        st.warning("**Mobility coverage.** " + " ".join(notes), icon=":material/info:")
+        st.warning("**Mobility coverage**\n" + "".join(f"\n- {note}" for note in notes), icon=":material/info:")
 
     st.subheader("Mobility by category")
     if not categories:
