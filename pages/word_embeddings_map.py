@@ -84,8 +84,12 @@ cols[2].metric("Training speed", f"{training['words_per_second']:,} words/s")
 
 st.subheader("The map")
 c1, c2, c3 = st.columns(3)
-n_words = c1.slider("Most frequent words", 100, min(3000, max(100, len(vectors.words) - 1)),
-                    min(500, max(100, len(vectors.words) - 1)), step=100)
+available = len(vectors.words) - 1
+if available > 100:
+    n_words = c1.slider("Most frequent words", 100, min(3000, available), min(500, available), step=100)
+else:
+    n_words = available
+    c1.caption(f"All {available} words of the vocabulary")
 method = c2.radio("Projection", ["t-SNE", "PCA"], horizontal=True)
 dimensions = c3.radio("Dimensions", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D")
 perplexity, iterations = 30.0, 1000

@@ -1,0 +1,75 @@
+"""AppTests of the word map and the analogies pages in quick mode, including unknown and empty words."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.catalog import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quick_models(tmp_path_factory):
+    """Quick mode and a model cache of this module's own: both pages train the small models once."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ML_ATLAS_QUICK", "1")
+        patch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path_factory.mktemp("word2vec-models")))
+        patch.setenv("ML_ATLAS_CACHE_DIR", str(tmp_path_factory.mktemp("word2vec-cache")))
+        yield
+
+
+def run(page: str) -> AppTest:
+    app = AppTest.from_file(str(PROJECT_ROOT / "pages" / page), default_timeout=240)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def texts(app: AppTest) -> str:
+    return " ".join(m.value for m in app.markdown)
+
+
+def test_analogies_page_shows_neighbours_analogies_and_scores_for_both_models():
+    app = run("word_analogies.py")
+    assert texts(app).count("closest to father") == 2
+    assert texts(app).count("3CosAdd") == 2 and texts(app).count("3CosMul") == 2
+    table = app.dataframe[-1].value
+    assert {"CBOW (ours)", "Skip-gram (ours)"} <= set(table.columns)
+    assert "similarity: WordSim-353 (Spearman)" in table.index and "analogies: overall" in table.index
+
+    app.text_input[0].set_value("fathr").run()
+    warnings = [w.value for w in app.warning]
+    assert len(warnings) == 2 and all("'fathr' is not in the vocabulary" in w and "father" in w for w in warnings)
+    app.text_input[0].set_value("  ").run()
+    assert any("Type a word" in i.value for i in app.info)
+
+    app.text_input[2].set_value("qqqxyz").run()  # the "b" of a - b + c
+    assert not app.exception
+    assert sum("'qqqxyz' is not in the vocabulary" in w.value for w in app.warning) == 4  # 2 models x 2 methods
+    app.text_input[1].set_value("").run()
+    assert any("Type three words" in i.value for i in app.info)
+
+
+def test_word_map_draws_the_projection_and_finds_words():
+    app = run("word_embeddings_map.py")
+    assert len(app.get("plotly_chart")) == 1
+    labels = {m.label: m.value for m in app.metric}
+    assert labels["Training speed"].endswith("words/s")
+    app.text_input[0].set_value("kingg").run()
+    assert any("'kingg' is not in the vocabulary" in w.value and "king" in w.value for w in app.warning)
+    app.text_input[0].set_value("the").run()
+    assert "Nearest words to **the**" in texts(app)
+    app.radio[1].set_value("PCA").run()
+    app.radio[2].set_value(3).run()
+    app.radio[0].set_value("skipgram").run()
+    assert not app.exception and len(app.get("plotly_chart")) == 1
+
+
+def test_word_map_trains_on_an_uploaded_corpus_and_rejects_bad_files():
+    app = run("word_embeddings_map.py")
+    app.selectbox[0].set_value("Upload your own .txt").run()
+    assert any("Upload a .txt file" in i.value for i in app.info)
+    app.file_uploader[0].set_value(("mine.txt", b"\x00\x01binary", "text/plain")).run()
+    assert not app.exception and any("binary" in e.value for e in app.error)
+    sentences = "\n".join(f"the {animal} sat on the {thing} number {n}" for n in range(120)
+                          for animal, thing in [("cat", "mat"), ("dog", "rug"), ("cow", "grass")])
+    app.file_uploader[0].set_value(("mine.txt", sentences.encode("latin-1"), "text/plain")).run()
+    assert not app.exception, app.exception
+    assert {m.label: m.value for m in app.metric}["Vocabulary"] == "10 words"
