@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.data_status import attribution
+from components.progress import StreamlitProgress
 from models import simple_rnn
 from models.errors import InputError
 from models.long_memory import race
@@ -27,7 +28,7 @@ st.subheader("Controls")
 left, middle, right = st.columns(3)
 length = left.slider("Sequence length T", 2, 100, 40, help="Steps in the sequences of lessons 2-4.")
 hidden = middle.slider("Hidden size (units in h)", 2, 32, 16)
-radius = right.slider("Spectral radius of W", 0.1, 3.0, 2.0, step=0.05,
+radius = right.slider("Spectral radius of W", 0.1, 3.0, 3.0, step=0.05,
                       help="The largest |eigenvalue| of the recurrent matrix W: how much W stretches h(t-1).")
 left, right = st.columns(2)
 truncation = left.slider("Truncation k (steps of BPTT)", 1, 100, 100,
@@ -111,8 +112,9 @@ st.header("2. The error flowing back through time")
 st.write(
     f"The loss is put at the last step T = {length} only; ∂J/∂h(t) is the error signal that reaches step t. "
     "Going one step back multiplies it by Wᵀ·diag(1 − h(t)²), so over many steps it shrinks or grows roughly like "
-    "ρ(W)^(T−t): **below 1 it vanishes, above 1 it can explode** (tanh′ ≤ 1 pulls it down, so explosion "
-    "needs ρ somewhat above 1)."
+    "ρ(W)^(T−t): **below 1 it vanishes, above 1 it can explode**. tanh′ ≤ 1 pulls it down, and a state "
+    "pushed into saturation (|h| near 1) has tanh′ near 0, so explosion needs ρ well above 1, the more so with "
+    "few units."
 )
 
 
@@ -225,28 +227,30 @@ st.write(
 MAX_SHOWN = 80
 
 
+@st.cache_resource(show_spinner=False)
+def classic_sentiment_model():
+    from models.sentiment import load_model
+
+    return load_model("classic")
+
+
 def sentiment_model():
     """The classic sentiment model: loaded when trained, trained on request otherwise; None if not available."""
     if importlib.util.find_spec("models.sentiment") is None:
         st.info("The sentiment model is not available yet in this installation, so the gates cannot be shown.")
         return None
-    from models import sentiment
+    from models.sentiment import PRETRAINABLE, load_model
 
-    @st.cache_resource(show_spinner=False)
-    def load(_progress=None):
-        return sentiment.load_model("classic", progress=_progress)
-
-    trained = any(p.name == "sentiment-classic" and p.is_trained() for p in sentiment.PRETRAINABLE)
-    if not trained and not st.button("Train the classic sentiment model now"):
+    if any(p.name == "sentiment-classic" and p.is_trained() for p in PRETRAINABLE):
+        return classic_sentiment_model()
+    if not st.session_state.get("train_classic"):
         st.info("The classic sentiment model is not trained yet. Train it here (a few seconds in quick mode, several "
                 "minutes on the full data) or beforehand with `python -m models train sentiment-classic`.")
+        st.button("Train the classic sentiment model now", key="train_classic")
         return None
-    from components.progress import StreamlitProgress
-
-    progress = None if trained else StreamlitProgress("Training the classic sentiment model")
-    model = load(progress)
-    if progress:
-        progress.done()
+    progress = StreamlitProgress("Training the classic sentiment model")
+    model = load_model("classic", progress=progress)  # not cached: it draws the progress bar
+    progress.done()
     return model
 
 
