@@ -230,6 +230,10 @@ largest = model.reports_["random_forest"].per_class["support"].max() / model.n_t
 st.caption(f"Always predicting the largest bin would score {largest:.3f} test accuracy. CV scores are accuracies on "
            f"the same {config.folds} folds of the training wines for every model; the variance across folds is "
            f"how much a model's score depends on which wines it was trained on.")
+steadiest, shakiest = comparison["CV variance"].idxmin(), comparison["CV variance"].idxmax()
+st.write(f"Lowest variance of CV accuracy across folds: **{steadiest}** ({comparison.loc[steadiest, 'CV variance']:.5f}); "
+         f"highest: **{shakiest}** ({comparison.loc[shakiest, 'CV variance']:.5f}). Bagging promises low variance; "
+         f"with {config.folds} folds these estimates are themselves noisy.")
 folds_long = pd.DataFrame([{"model": r.name, "fold": i + 1, "CV accuracy": s}
                            for r in model.reports_.values() for i, s in enumerate(r.cv_scores)])
 st.plotly_chart(px.strip(folds_long, x="model", y="CV accuracy", hover_data=["fold"], color="model",
