@@ -13,14 +13,17 @@ from components.progress import StreamlitProgress
 from models import simple_rnn
 from models.errors import InputError
 from models.long_memory import race
+from models.lstm_gates import gates_over_text
+
+COLORS = ["#d62728", "#1f77b4", "#2ca02c"]  # distinct hues, so two runs never share a shade
 
 st.title("Inside a recurrent network")
 st.write(
     "A simple recurrent network (RNN) reads a sequence one step at a time. At each step t it mixes the new input "
     "x(t) with its own previous state h(t-1), and the **same parameters θ = {U, W, b, V, c} are used at every step**:"
 )
-st.latex(r"a^{(t)} = b + W h^{(t-1)} + U x^{(t)}, \quad h^{(t)} = \tanh(a^{(t)}), \quad "
-         r"o^{(t)} = c + V h^{(t)}, \quad \hat y^{(t)} = \mathrm{softmax}(o^{(t)})")
+st.latex(r"a^{(t)} = b + W h^{(t-1)} + U x^{(t)}, \qquad h^{(t)} = \tanh(a^{(t)})")
+st.latex(r"o^{(t)} = c + V h^{(t)}, \qquad \hat y^{(t)} = \mathrm{softmax}(o^{(t)})")
 st.caption("Everything below is computed live in NumPy (`models/simple_rnn.py`) from these four equations; "
            "the tests check the gradients against finite differences and against TensorFlow's autodiff.")
 
@@ -86,8 +89,9 @@ else:
     cols = st.columns(3)
     cols[0].metric("Loss J = Σ J(t)", f"{result.loss:.3f}")
     cols[1].metric("‖∂J/∂W‖", f"{np.linalg.norm(result.grads.W):.4f}")
-    cols[2].metric("BPTT vs finite differences (largest gap)", f"{gap:.1e}",
-                   help="Central differences on 10 random weights of each of U, W, b, V, c, with full BPTT.")
+    cols[2].metric("Gradient check: largest gap", f"{gap:.1e}",
+                   help="Full BPTT against central finite differences on 10 random weights of each of U, W, b, V, "
+                        "c: the gradients are right when this is tiny.")
     steps = pd.DataFrame({
         "step t": np.arange(1, len(word) + 1),
         "input": list(word),
@@ -135,7 +139,10 @@ cols[0].metric("‖∂J/∂h(1)‖ / ‖∂J/∂h(T)‖", f"{ratio:.3g}")
 cols[1].metric("The error signal is", verdict)
 figure = px.line(flow, x="step t", y=["‖∂J/∂h(t)‖", "ρ^(T−t) · ‖∂J/∂h(T)‖"], log_y=True, markers=True,
                  labels={"value": "norm (log scale)", "variable": ""},
-                 title=f"Error reaching each step, ρ(W) = {radius:.2f}, mean of 16 random sequences")
+                 title=f"Error reaching each step, ρ(W) = {radius:.2f}, mean of 16 random sequences",
+                 color_discrete_sequence=COLORS)
+measured = flow["‖∂J/∂h(t)‖"]
+figure.update_yaxes(range=[np.log10(measured[measured > 0].min()) - 1, np.log10(measured.max()) + 1])
 if k:
     figure.add_vrect(x0=0.5, x1=length - k + 0.5, fillcolor="grey", opacity=0.15, line_width=0,
                      annotation_text=f"truncated BPTT(k={k}) never reaches these steps")
@@ -175,10 +182,11 @@ if len(wild) < 100:
     st.warning(f"Without clipping the run blew up (the loss stopped being a number) at update {len(wild)}.")
 left, right = st.columns(2)
 left.plotly_chart(px.line(runs, x="update", y="loss", color="run", title="Loss per sequence",
-                          labels={"run": ""}), width="stretch")
+                          labels={"run": ""}, color_discrete_sequence=COLORS), width="stretch")
 norms = px.line(runs, x="update", y="grad_norm", color="run", log_y=True, labels={"run": "", "grad_norm": "‖∂J/∂θ‖"},
-                title="Gradient norm before clipping")
-norms.add_hline(y=clip, line_dash="dash", line_color="grey", annotation_text="clip threshold")
+                title="Gradient norm before clipping", color_discrete_sequence=COLORS)
+norms.add_hline(y=clip, line_dash="dash", line_color="grey", annotation_text="clip threshold",
+                annotation_position="bottom right")
 right.plotly_chart(norms, width="stretch")
 
 # ----------------------------------------------------------------------------- lesson 4
@@ -210,7 +218,8 @@ for col, kind in zip(cols, ("simple RNN", "LSTM")):
     col.metric(f"{kind} accuracy at T = {length}", f"{at_length.loc[kind, 'accuracy']:.0%}",
                help=f"{int(at_length.loc[kind, 'updates'])} updates, {at_length.loc[kind, 'seconds']:.1f} s")
 accuracy = px.line(results, x="T", y="accuracy", color="network", markers=True, range_y=[0, 1.05],
-                   title="Test accuracy against the length of the gap", labels={"network": ""})
+                   title="Test accuracy against the length of the gap", labels={"network": ""},
+                   color_discrete_sequence=COLORS)
 accuracy.add_hline(y=0.25, line_dash="dot", line_color="grey", annotation_text="chance")
 st.plotly_chart(accuracy, width="stretch")
 with st.expander("Runs"):
@@ -222,7 +231,8 @@ st.write(
     "An LSTM adds a cell state c(t) and three gates computed like a(t): the **input gate** i decides how much new "
     "content enters the cell, the **forget gate** f how much of c(t-1) is kept, the **output gate** o how much of "
     "the cell is shown as h(t): c(t) = f ⊙ c(t-1) + i ⊙ c̃(t), h(t) = o ⊙ tanh(c(t)). Here they are read, word by word, "
-    "from the classic IMDB sentiment model (Embedding 32 → LSTM 100), recomputed in NumPy from the layer's weights."
+    "from the classic IMDB sentiment model (Embedding → LSTM → Dense), recomputed in NumPy from the LSTM layer's "
+    "weights."
 )
 MAX_SHOWN = 80
 
@@ -259,30 +269,33 @@ if model is not None:
     review = st.text_area("A review", max_chars=5000, value=(
         "I expected a dull film, but the acting was wonderful and the story kept me gripped until the end. "
         "Not perfect, the middle drags a little, yet I would happily watch it again."))
-    from models.lstm_gates import gates_over_text
-
     try:
         reading = gates_over_text(model, review)
     except InputError as error:
         st.warning(str(error))
     else:
         probability = float(model.predict_proba([review])[0])
-        st.metric("Classic model: probability positive", f"{probability:.1%}",
-                  help="Positive" if probability >= 0.5 else "Negative")
+        label = "Positive" if probability >= 0.5 else "Negative"
+        st.metric("Classic model: probability positive", f"{label}, {probability:.1%}")
         means = reading.gate_means()
         if len(means) > MAX_SHOWN:
             st.caption(f"The review has {len(means)} words read by the model; the last {MAX_SHOWN} are shown.")
             means = means.tail(MAX_SHOWN)
         labels = [f"{p + 1}. {html.escape(w)}" for p, w in zip(means.position, means.word)]
-        gates = go.Figure([go.Scatter(x=labels, y=means[gate], mode="lines+markers", name=f"{gate} gate")
-                           for gate in ("input", "forget", "output")])
-        gates.update_layout(title="Gates averaged over the 100 units, word by word", yaxis_range=[0, 1],
+        gates = go.Figure([go.Scatter(x=labels, y=means[gate], mode="lines+markers", name=f"{gate} gate",
+                                      line_color=color) for gate, color in zip(("input", "forget", "output"), COLORS)])
+        gates.update_layout(title=f"Gates averaged over the LSTM's {reading.trace.h.shape[-1]} units, word by word",
+                            yaxis_range=[0, 1],
                             yaxis_title="gate value (0 closed, 1 open)")
         st.plotly_chart(gates, width="stretch")
         units, cells = reading.busiest_cells(12)
-        cells = cells[:, -len(means):]
-        heat = px.imshow(cells, x=labels, y=[f"unit {u}" for u in units], aspect="auto", color_continuous_scale="RdBu",
-                         zmin=-np.abs(cells).max(), zmax=np.abs(cells).max(), labels={"color": "c(t)"},
-                         title="Cell state c(t) of the 12 units that move most over this review")
+        shown = st.radio("Unit by unit", ["cell state", "input gate", "forget gate", "output gate"], horizontal=True)
+        if shown == "cell state":
+            values, scale, limits = cells, "RdBu", (-np.abs(cells).max(), np.abs(cells).max())
+        else:
+            values, scale, limits = getattr(reading.trace, shown.split()[0])[0][:, units].T, "Viridis", (0, 1)
+        heat = px.imshow(values[:, -len(means):], x=labels, y=[f"unit {u}" for u in units], aspect="auto",
+                         color_continuous_scale=scale, zmin=limits[0], zmax=limits[1], labels={"color": shown},
+                         title=f"{shown.capitalize()} of the 12 units whose cell state moves most over this review")
         st.plotly_chart(heat, width="stretch")
     attribution("imdb")

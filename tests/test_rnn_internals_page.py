@@ -27,7 +27,7 @@ def test_default_page_shows_correct_live_numbers(app):
     at = app.run()
     assert not at.exception
     shown = metrics(at)
-    assert float(shown["BPTT vs finite differences (largest gap)"]) < 1e-6
+    assert float(shown["Gradient check: largest gap"]) < 1e-6
     assert shown["The error signal is"] == "exploding"  # spectral radius 3 by default
     assert float(shown["Worst loss with clipping"]) < float(shown["Worst loss without clipping"])
     assert float(shown["LSTM accuracy at T = 40"].rstrip("%")) >= 95
@@ -70,6 +70,9 @@ def test_gates_of_the_classic_model_over_a_review(app):
     assert any(m.label.startswith("Classic model: probability positive") for m in at.metric)
     gate_charts = [c for c in at.get("plotly_chart") if "Gates averaged" in c.proto.spec]
     assert gate_charts
+    at.radio[0].set_value("forget gate").run()
+    assert not at.exception
+    assert any("Forget gate of the 12 units" in c.proto.spec for c in at.get("plotly_chart"))
     at.text_area[0].input("?!? ...").run()
     assert not at.exception
     assert at.warning and "no words" in at.warning[0].value
