@@ -189,3 +189,21 @@ def race(length: int, hidden_size: int = 16, train_size: int = 2048, test_size: 
         rows.append({"T": length, "network": kind, "accuracy": net.score(x[train_size:], y[train_size:]),
                      "updates": len(net.history_), "seconds": time.perf_counter() - start})
     return pd.DataFrame(rows)
+
+
+def clipping_comparison(length: int, hidden_size: int, radius: float, clip: float, learning_rate: float = 1.0,
+                        updates: int = 100, sequences: int = 64, seed: int = 0) -> pd.DataFrame:
+    """The simple RNN learning the task by plain gradient descent, without and with gradient clipping.
+
+    Same data, same initial weights (W at spectral ``radius``), same steps;
+    one row per update and run with the loss, the gradient norm before
+    clipping and whether it was clipped.
+    """
+    x, y = first_symbol_task(sequences, length, seed=seed)
+    targets = np.full(x.shape[:2], simple_rnn.NO_TARGET)
+    targets[:, -1] = y
+    runs = []
+    for label, threshold in (("without clipping", None), (f"clipped at {clip}", clip)):
+        model = simple_rnn.SimpleRNN(hidden_size, radius, learning_rate, updates, clip=threshold, seed=seed)
+        runs.append(pd.DataFrame(model.fit(x, targets).history_).assign(run=label))
+    return pd.concat(runs, ignore_index=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from models.errors import InputError
@@ -205,10 +206,24 @@ def gradient_through_time(params: RNNParams, x: np.ndarray, target: int) -> np.n
     return np.linalg.norm(bptt(params, x, targets).dh, axis=-1).mean(axis=0)
 
 
+def error_through_time(length: int, hidden_size: int, radius: float, sequences: int = 16,
+                       seed: int = 0) -> pd.DataFrame:
+    """‖∂J/∂h(t)‖ per step for random small inputs and W of the given spectral radius, next to ρ^(T-t)·‖∂J/∂h(T)‖.
+
+    The second column is what a linear network (no tanh) would give: the
+    error shrinking or growing by the spectral radius at every step back.
+    """
+    params = init_params(4, hidden_size, 4, radius, seed=seed)
+    x = np.random.default_rng(seed).normal(size=(sequences, length, 4)) * 0.2
+    norms = gradient_through_time(params, x, target=1)
+    t = np.arange(1, length + 1)
+    return pd.DataFrame({"step t": t, "‖∂J/∂h(t)‖": norms, "ρ^(T−t) · ‖∂J/∂h(T)‖": norms[-1] * radius ** (length - t)})
+
+
 class SimpleRNN:
     """The NumPy RNN trained by plain gradient descent with (truncated) BPTT and optional clipping.
 
-    Estimator style: ``SimpleRNN(...).fit(x, targets)`` then ``predict_proba(x)``.
+    Estimator style: ``SimpleRNN(...).fit(x, targets)``; the trained θ is ``params_``.
     ``history_`` records, per update, the loss per sequence, the norm of the mean
     gradient before clipping and whether it was clipped. A run whose loss stops being a
     finite number is halted and ``diverged_at_`` gives the update.
@@ -251,10 +266,6 @@ class SimpleRNN:
                 break
             self.params_ = RNNParams(**{name: value - self.learning_rate * getattr(grads, name)
                                         for name, value in self.params_.items()})
-
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """ŷ(t) for every step: ``(n, T, classes)``."""
-        return forward(self.params_, x).y_hat
 
 
 def letters_task(word: str, max_letters: int = 12) -> tuple[np.ndarray, np.ndarray, list[str]]:

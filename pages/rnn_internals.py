@@ -12,7 +12,7 @@ from components.data_status import attribution
 from components.progress import StreamlitProgress
 from models import simple_rnn
 from models.errors import InputError
-from models.long_memory import race
+from models.long_memory import clipping_comparison, race
 from models.lstm_gates import gates_over_text
 
 COLORS = ["#d62728", "#1f77b4", "#2ca02c"]  # distinct hues, so two runs never share a shade
@@ -124,11 +124,7 @@ st.write(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def gradient_flow(length: int, hidden: int, radius: float) -> pd.DataFrame:
-    params = simple_rnn.init_params(4, hidden, 4, radius, seed=0)
-    x = np.random.default_rng(0).normal(size=(16, length, 4)) * 0.2
-    norms = simple_rnn.gradient_through_time(params, x, target=1)
-    t = np.arange(1, length + 1)
-    return pd.DataFrame({"step t": t, "‖∂J/∂h(t)‖": norms, "ρ^(T−t) · ‖∂J/∂h(T)‖": norms[-1] * radius ** (length - t)})
+    return simple_rnn.error_through_time(length, hidden, radius)
 
 
 flow = gradient_flow(length, hidden, radius)
@@ -160,16 +156,7 @@ st.write(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def clipping_runs(length: int, hidden: int, radius: float, clip: float) -> pd.DataFrame:
-    from models.long_memory import first_symbol_task
-
-    x, y = first_symbol_task(64, length, seed=0)
-    targets = np.full(x.shape[:2], simple_rnn.NO_TARGET)
-    targets[:, -1] = y
-    runs = []
-    for label, threshold in (("without clipping", None), (f"clipped at {clip}", clip)):
-        model = simple_rnn.SimpleRNN(hidden, radius, learning_rate=1.0, updates=100, clip=threshold).fit(x, targets)
-        runs.append(pd.DataFrame(model.history_).assign(run=label))
-    return pd.concat(runs, ignore_index=True)
+    return clipping_comparison(length, hidden, radius, clip)
 
 
 runs = clipping_runs(length, hidden, radius, clip)

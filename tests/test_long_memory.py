@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from models.long_memory import LongMemoryNet, _init, first_symbol_task, lstm_gradients, race
+from models.long_memory import LongMemoryNet, _init, clipping_comparison, first_symbol_task, lstm_gradients, race
 from models.lstm_gates import lstm_forward
 
 
@@ -55,3 +55,15 @@ def test_only_the_lstm_bridges_a_long_gap():
 def test_unknown_network_kind_is_refused():
     with pytest.raises(ValueError):
         LongMemoryNet("GRU")
+
+
+def test_clipping_tames_an_exploding_run():
+    runs = clipping_comparison(20, 16, radius=3.0, clip=0.3)
+    wild, tame = runs[runs.run == "without clipping"], runs[runs.run == "clipped at 0.3"]
+    assert len(wild) == len(tame) == 100
+    first = wild.loss.iloc[0]
+    assert tame.loss.iloc[0] == pytest.approx(first)  # same start
+    assert wild.loss.max() > 2 * first
+    assert tame.loss.max() <= first * 1.05
+    assert tame.loss.iloc[-1] < 0.5 * wild.loss.iloc[-1]
+    assert tame.clipped.any() and not wild.clipped.any()
