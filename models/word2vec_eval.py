@@ -84,7 +84,8 @@ def evaluation_table(results: dict[str, dict]) -> pd.DataFrame:
             row = rows.setdefault(f"similarity: {name} (Spearman)", {})
             row["covered"] = f"{score['covered']:,} of {score['pairs']:,} pairs"
             row[label] = score["spearman"]
-    return pd.DataFrame.from_dict(rows, orient="index")[["covered", *results]]
+    table = pd.DataFrame.from_dict(rows, orient="index")[["covered", *results]]
+    return table.astype({label: float for label in results})
 
 
 SHARED_SETTINGS = ("dim", "window", "negative", "min_count", "sample", "epochs")

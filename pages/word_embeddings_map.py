@@ -1,8 +1,7 @@
 """Word map: word2vec vectors of the most frequent words projected with t-SNE or PCA."""
-import html
-
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from components.data_status import attribution, load_or_explain
@@ -80,7 +79,7 @@ training = trained.info["training"]
 cols = st.columns(3)
 cols[0].metric("Vocabulary", f"{trained.info['vocabulary_size']:,} words")
 cols[1].metric("Training corpus", f"{trained.info['tokens']:,} tokens")
-cols[2].metric("Training speed", f"{training['words_per_second']:,} words/s")
+cols[2].metric("Training speed (words/s)", f"{training['words_per_second']:,}")
 
 st.subheader("The map")
 c1, c2, c3 = st.columns(3)
@@ -111,34 +110,36 @@ with st.status(f"Projecting {n_words:,} words with {method}...", expanded=False)
         st.stop()
     status.update(label=f"{len(frame):,} words projected with {method}", state="complete")
 
-frame = frame.copy()
-frame["highlight"] = "other words"
+marked = frame.iloc[:0]
 if search:
     try:
         neighbours = vectors.nearest(search, 10)
     except InputError as error:
         st.warning(str(error))
     else:
-        frame.loc[frame.word.isin(neighbours.word), "highlight"] = "neighbour"
-        frame.loc[frame.word == search, "highlight"] = "searched word"
-        on_map = frame.word.isin([search, *neighbours.word])
-        st.write(f"Nearest words to **{html.escape(search)}**: "
+        marked = frame[frame.word.isin([search, *neighbours.word])]
+        st.write(f"Nearest words to **{search}**: "
                  + ", ".join(f"{w} ({s:.2f})" for w, s in neighbours.itertuples(index=False))
-                 + f". {int(on_map.sum())} of these 11 words are among the {len(frame):,} on the map.")
+                 + f". {len(marked)} of these 11 words are among the {len(frame):,} on the map (circled).")
 
 colour_column = "kind" if colour.startswith("word kind") else "cluster"
-symbol = "highlight" if search and (frame.highlight != "other words").any() else None
-labels = frame.word.where((frame.highlight != "other words") | (len(frame) <= 200), "")
+labels = "word" if len(frame) <= 200 else None
 common = dict(color=colour_column, hover_name="word", hover_data={"rank": True, "kind": True, "cluster": True},
-              text=labels, symbol=symbol, height=700,
-              category_orders={"kind": ["number", "year", "other"], "highlight": ["searched word", "neighbour", "other words"]})
+              text=labels, height=700, category_orders={"kind": ["number", "year", "other"]},
+              color_discrete_map={"number": "#1f77b4", "year": "#d62728", "other": "#b8b8b8"})
+ring = dict(mode="markers+text", text=marked.word, textposition="top center", name="searched word and neighbours",
+            marker={"size": 12, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "black"}})
 if dimensions == 3:
     figure = px.scatter_3d(frame, x="x", y="y", z="z", **common)
+    figure.update_traces(marker={"size": 3})
+    if len(marked):
+        figure.add_trace(go.Scatter3d(x=marked.x, y=marked.y, z=marked.z, **ring))
 else:
     figure = px.scatter(frame, x="x", y="y", **common)
-figure.update_traces(textposition="top center", marker={"size": 5 if dimensions == 2 else 3})
-if symbol:
-    figure.update_traces(marker={"size": 14}, selector=lambda trace: "searched word" in trace.name)
+    figure.update_traces(marker={"size": 6})
+    if len(marked):
+        figure.add_trace(go.Scatter(x=marked.x, y=marked.y, **ring))
+figure.update_traces(textposition="top center")
 st.plotly_chart(figure, width="stretch")
 counts = frame.kind.value_counts()
 st.caption(f"{counts.get('number', 0)} numbers, {counts.get('year', 0)} years and {counts.get('other', 0)} other words. "
