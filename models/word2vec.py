@@ -62,9 +62,6 @@ class Vocabulary:
     def __contains__(self, word: str) -> bool:
         return word in self.index and word != UNK
 
-    def ids(self, tokens: Iterable[str]) -> np.ndarray:
-        return np.fromiter((self.index.get(t, 0) for t in tokens), dtype=np.int32)
-
 
 @dataclass
 class EncodedCorpus:
@@ -333,10 +330,11 @@ def is_trained(architecture: str, corpus: str) -> bool:
     return ModelCache().has(model_spec(architecture, corpus))
 
 
-def model_spec(architecture: str, corpus: str, config: Word2VecConfig | None = None) -> ArtifactSpec:
+def model_spec(architecture: str, corpus: str) -> ArtifactSpec:
+    """The cache key of the app's model for (architecture, named corpus): configuration, corpus and its data."""
     from data.text import corpus_checksum
 
-    config = config or default_config(architecture)
+    config = default_config(architecture)
     slice_ = {"quick_documents": QUICK_DOCUMENTS} if quick_mode() else {}
     return ArtifactSpec(f"word2vec-{architecture}-{corpus}", {**asdict(config), "corpus": corpus, **slice_},
                         corpus_checksum(corpus))
@@ -351,8 +349,7 @@ class TrainedModel:
     """Training statistics (words/second, seconds, corpus size) and the evaluation results."""
 
 
-def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, progress: TrainingProgress,
-                   evaluate: bool = True) -> None:
+def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, progress: TrainingProgress) -> None:
     """Train on ``documents`` and write vectors, vocabulary and info (with the evaluation) into ``folder``."""
     from models.word2vec_tf import train
 
@@ -364,11 +361,10 @@ def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, p
     vectors, stats = train(vocabulary, corpus, config, progress)
     info = {"config": asdict(config), "training": stats, "vocabulary_size": len(vocabulary) - 1,
             "tokens": int(len(corpus.ids))}
-    if evaluate:
-        from models.word2vec_eval import evaluate_all
+    from models.word2vec_eval import evaluate_all
 
-        progress.update(1.0, "Evaluating on analogies and word similarity")
-        info["evaluation"] = evaluate_all(vectors)
+    progress.update(1.0, "Evaluating on analogies and word similarity")
+    info["evaluation"] = evaluate_all(vectors)
     vectors.save(folder)
     (folder / "info.json").write_text(json.dumps(info, indent=1))
 
