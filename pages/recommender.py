@@ -268,6 +268,9 @@ with compare_tab:
                                x="algorithm", y="value", color="variable", barmode="group",
                                title=f"Ranking quality at k = {k} (higher is better)", labels={"variable": ""}),
                         width="stretch")
+        st.caption("Only movies a user actually rated can be scored, and people mostly rate what they chose to "
+                   "watch, so even random scores (NormalPredictor) rank many relevant movies: read the others "
+                   "against that floor.")
     else:
         st.info("Press the button to cross-validate the chosen algorithms (about half a minute on ml-latest-small "
                 "with an idle CPU; SVD++ alone adds minutes). The results are kept for next time.")
