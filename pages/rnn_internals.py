@@ -167,14 +167,19 @@ cols[1].metric("Worst loss with clipping", f"{tame.loss.max():.3g}")
 cols[2].metric("Updates clipped", f"{int(tame.clipped.sum())} of {len(tame)}")
 if len(wild) < 100:
     st.warning(f"Without clipping the run blew up (the loss stopped being a number) at update {len(wild)}.")
-left, right = st.columns(2)
-left.plotly_chart(px.line(runs, x="update", y="loss", color="run", title="Loss per sequence",
-                          labels={"run": ""}, color_discrete_sequence=COLORS), width="stretch")
+loss_chart = px.line(runs, x="update", y="loss", color="run", title="Loss per sequence", labels={"run": ""},
+                     color_discrete_sequence=COLORS)
 norms = px.line(runs, x="update", y="grad_norm", color="run", log_y=True, labels={"run": "", "grad_norm": "‖∂J/∂θ‖"},
                 title="Gradient norm before clipping", color_discrete_sequence=COLORS)
 norms.add_hline(y=clip, line_dash="dash", line_color="grey", annotation_text="clip threshold",
                 annotation_position="bottom right")
-right.plotly_chart(norms, width="stretch")
+left, right = st.columns(2)
+for column, chart in ((left, loss_chart), (right, norms)):
+    chart.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2})
+    column.plotly_chart(chart, width="stretch")
+st.caption("Without clipping, the first huge gradients throw the weights far off: the loss jumps and the saturated "
+           "network (tanh near ±1) then gets small gradients and stays stuck. With clipping, the same directions are "
+           "followed in bounded steps.")
 
 # ----------------------------------------------------------------------------- lesson 4
 st.header("4. A long dependency: simple RNN against LSTM")
