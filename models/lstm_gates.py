@@ -115,6 +115,8 @@ class GateReading:
 
     words: list[str]
     trace: LSTMTrace
+    padding_read: int = 0
+    """Padding steps the LSTM read before the words (models that do not mask padding)."""
 
     def gate_means(self) -> pd.DataFrame:
         """Per word, each gate's value averaged over the units: how open the gates are, word by word."""
@@ -153,4 +155,5 @@ def gates_over_text(sentiment_model, text: str) -> GateReading:
         return GateReading(words, read_gates(lstm_layer(network), vectors[is_word]))
     trace = read_gates(lstm_layer(network), vectors)
     keep = np.flatnonzero(is_word)
-    return GateReading(words, LSTMTrace(**{name: value[:, keep] for name, value in vars(trace).items()}))
+    return GateReading(words, LSTMTrace(**{name: value[:, keep] for name, value in vars(trace).items()}),
+                       padding_read=int(np.sum(~is_word)))

@@ -269,6 +269,10 @@ if model is not None:
         probability = float(model.predict_proba([review])[0])
         label = "Positive" if probability >= 0.5 else "Negative"
         st.metric("Classic model: probability positive", f"{label}, {probability:.1%}")
+        if reading.padding_read:
+            st.caption(f"This model pads short reviews in front and does not mask the padding: the LSTM read "
+                       f"{reading.padding_read} padding steps before the first word, so it starts the review with "
+                       "a state built from padding.")
         means = reading.gate_means()
         if len(means) > MAX_SHOWN:
             st.caption(f"The review has {len(means)} words read by the model; the last {MAX_SHOWN} are shown.")

@@ -68,6 +68,7 @@ def test_gates_over_text_end_in_the_layer_own_final_state(mask_zero, bidirection
     np.testing.assert_allclose(reading.trace.h[0, -1], final[:4], atol=1e-5)
     means = reading.gate_means()
     assert list(means.columns) == ["position", "word", "input", "forget", "output"] and len(means) == 6
+    assert reading.padding_read == 0  # "film" onwards fills the 6 steps
     units, cells = reading.busiest_cells(2)
     assert cells.shape == (2, 6) and len(set(units)) == 2
 
@@ -76,7 +77,8 @@ def test_padding_is_read_when_the_model_does_not_mask_it():
     model = _sentiment_model(mask_zero=False, bidirectional=False)
     reading = gates_over_text(model, "great film")
     assert reading.words == ["great", "film"]
-    assert np.abs(reading.trace.c_prev[0, 0]).max() > 0  # four padding steps came before "great"
+    assert reading.padding_read == 4
+    assert np.abs(reading.trace.c_prev[0, 0]).max() > 0  # the four padding steps before "great" left a state
 
 
 def test_texts_without_known_words_are_refused():
