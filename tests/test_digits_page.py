@@ -1,4 +1,6 @@
 """The 'Draw a digit' page: an AppTest of the script and a real browser drawing on the canvas."""
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -55,6 +57,19 @@ def stroke(page, canvas, points) -> None:
     page.mouse.up()
 
 
+def settled_canvas(page, timeout: float = 30.0):
+    """The drawing canvas once it sits right under the Clear button (a new canvas moves into place after mounting)."""
+    clear = page.get_by_role("button", name="Clear")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        canvas = page.locator("canvas.upper-canvas >> visible=true").first
+        box, button = canvas.bounding_box(), clear.bounding_box()
+        if box and button and 0 <= box["y"] - (button["y"] + button["height"]) < 60:
+            return canvas
+        page.wait_for_timeout(250)
+    raise AssertionError("the canvas did not settle under the Clear button")
+
+
 def prediction_text(page) -> str:
     metric_box = page.locator('[data-testid="stMetric"]', has_text="Prediction")
     return metric_box.locator('[data-testid="stMetricValue"]').inner_text()
@@ -67,9 +82,9 @@ def probabilities_text(page) -> str:
 @pytest.mark.browser
 def test_drawing_in_the_browser_is_read_live(app_url, page):
     page.goto(f"{app_url}/digits")
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=180_000)  # in quick mode the page trains its model on first open
+    page.locator("canvas.upper-canvas").first.wait_for(timeout=180_000)  # quick mode trains on first open
     wait_for_app(page, timeout=180_000)
+    canvas = settled_canvas(page)
     assert prediction_text(page) == "—"
 
     stroke(page, canvas, [(150, 50), (148, 120), (145, 230)])  # a "1"
@@ -89,8 +104,7 @@ def test_drawing_in_the_browser_is_read_live(app_url, page):
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=30_000)
     assert prediction_text(page) == "—"
 
-    wait_for_app(page)
-    canvas = page.locator("canvas.upper-canvas >> visible=true").first  # the cleared canvas is a new element
+    canvas = settled_canvas(page)  # the cleared canvas is a new element
     zigzag = [(60 + 160 * (i % 2), 60 + 8 * i) for i in range(22)]
     stroke(page, canvas, zigzag)
     page.get_by_text("looks more like a scribble").wait_for(timeout=30_000)
