@@ -49,7 +49,10 @@ def _softmax_error(o: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     return loss, d_o / n
 
 
-def lstm_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+Arrays = dict[str, np.ndarray]
+
+
+def lstm_gradients(params: Arrays, x: np.ndarray, y: np.ndarray) -> tuple[float, Arrays]:
     """Loss and BPTT gradients of an LSTM read out at its last step: ŷ = softmax(c + V h(T)).
 
     Backwards through each step, the error on the cell state goes on to
@@ -77,7 +80,7 @@ def lstm_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray) 
     return loss, grads
 
 
-def _rnn_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+def _rnn_gradients(params: Arrays, x: np.ndarray, y: np.ndarray) -> tuple[float, Arrays]:
     """Loss and BPTT gradients of the simple RNN read out at its last step (mean over the batch)."""
     targets = np.full(x.shape[:2], simple_rnn.NO_TARGET)
     targets[:, -1] = y

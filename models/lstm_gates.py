@@ -22,9 +22,6 @@ import pandas as pd
 
 from models.errors import InputError
 
-GATES = ("input", "forget", "candidate", "output")
-
-
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
 

@@ -29,7 +29,6 @@ from threadpoolctl import threadpool_limits
 from models.errors import InputError
 
 NO_TARGET = -1
-PARAMETER_NAMES = ("U", "W", "b", "V", "c")
 
 
 @dataclass
