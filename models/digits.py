@@ -323,7 +323,7 @@ def read_drawing(classifier: DigitClassifier, rgba: np.ndarray) -> Reading | Non
 
 
 def tile_maps(maps: np.ndarray, columns: int = 8, limit: int = 16, pad: int = 1) -> np.ndarray:
-    """Up to ``limit`` channels of an (h, w, channels) activation as one grey grid image in [0, 1], each scaled alone."""
+    """Up to ``limit`` channels of an (h, w, channels) activation as one grey grid in [0, 1], each scaled alone."""
     channels = maps[..., :limit]
     peak = channels.max(axis=(0, 1), keepdims=True)
     channels = np.where(peak > 0, channels / np.maximum(peak, 1e-6), 0.0)

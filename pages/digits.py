@@ -73,8 +73,8 @@ with result_side:
             st.metric("Prediction", f"{reading.digit} · {reading.confidence:.1%}")
         elif reading.verdict == "scribble":
             st.metric("Prediction", "Not a digit?")
-            st.warning("That looks more like a scribble or a blot than a digit. Clear the canvas and draw a single digit "
-                       "with a thinner brush.")
+            st.warning("That looks more like a scribble or a blot than a digit. Clear the canvas and draw a "
+                       "single digit with a thinner brush.")
         else:
             st.metric("Prediction", "Not sure")
             st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
