@@ -202,6 +202,8 @@ def _network(settings: dict[str, Any]):
 
     inputs = keras.Input((settings["max_length"],), dtype="int32", name="word_ids")
     x = layers.Embedding(settings["vocab_size"], settings["embedding"], mask_zero=settings["mask"], name="embedding")(inputs)
+    if settings.get("embedding_dropout"):  # drops whole embedding channels, against the embedding's overfitting
+        x = layers.SpatialDropout1D(settings["embedding_dropout"])(x)
     lstm = layers.LSTM(settings["units"], return_sequences=settings["pooling"], name="lstm")
     x = layers.Bidirectional(lstm, name="bidirectional")(x) if settings["bidirectional"] else lstm(x)
     if settings["pooling"]:
@@ -235,7 +237,8 @@ def _callbacks(settings: dict[str, Any], progress: TrainingProgress, batches: in
             if elapsed / (epoch + 1) * (epoch + 2) > budget:  # the next epoch would overrun the budget
                 self.model.stop_training = True
 
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings["patience"], restore_best_weights=True)
+    stop = keras.callbacks.EarlyStopping(monitor=settings.get("monitor", "val_loss"), patience=settings["patience"],
+                                         restore_best_weights=True)
     return [Report(), stop]
 
 
@@ -337,6 +340,15 @@ def example_reviews(test: pd.DataFrame, probabilities: np.ndarray, per_kind: int
         {"kind": kind, "text": row.text, "label": int(row.label), "probability": float(row.probability)}
         for kind, rows in chosen for row in rows.itertuples()
     ]
+
+
+def kept_epoch(name: str, report: dict[str, Any]) -> int | None:
+    """The epoch (from 1) whose weights early stopping kept: the best on the monitored validation metric."""
+    monitor = config(name).get("monitor", "val_loss")
+    values = report["curves"].get(monitor)
+    if not values:
+        return None
+    return int(np.argmax(values) if "acc" in monitor else np.argmin(values)) + 1
 
 
 # ----------------------------------------------------------------------------- scoring one review

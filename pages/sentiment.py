@@ -10,8 +10,8 @@ from components.progress import StreamlitProgress
 from data.locate import dataset_dir
 from models.cache import ModelCache
 from models.errors import InputError
-from models.sentiment import (MODEL_NAMES, TITLES, SentimentModel, highlight_html, load_model, score, spec,
-                              word_contributions)
+from models.sentiment import (MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, load_model, score,
+                              spec, word_contributions)
 
 st.title("Review sentiment with an LSTM")
 st.write(
@@ -48,6 +48,12 @@ def preview(text: str, length: int = 90) -> str:
     """The start of a review for a button label: line breaks and markdown characters removed."""
     plain = re.sub(r"[*_`#\[\]<>$~|\\]", "", re.sub(r"<br\s*/?>", " ", text))
     return plain[:length] + ("…" if len(plain) > length else "")
+
+
+def top_words(rows: pd.DataFrame) -> pd.DataFrame:
+    """Words with their position in the review and signed contribution, for a small table."""
+    return pd.DataFrame({"position": rows.index + 1, "contribution": rows.contribution.map("{:+.4f}".format).to_numpy()},
+                        index=pd.Index(rows.word, name="word"))
 
 
 left, right = st.columns([2, 1])
@@ -90,9 +96,10 @@ else:
             for col, other in zip(cols, MODEL_NAMES):
                 try:
                     other_verdict = score(get_model(other), text)
-                    col.metric(TITLES[other], f"{other_verdict.label}, {other_verdict.probability:.1%} positive")
+                    col.metric(f"{other.capitalize()} model", other_verdict.label)
+                    col.caption(f"{other_verdict.probability:.1%} probability positive. {TITLES[other]}.")
                 except InputError as error:
-                    col.metric(TITLES[other], "no score")
+                    col.metric(f"{other.capitalize()} model", "no score")
                     col.caption(str(error))
 
         st.subheader("Which words pushed the score")
@@ -104,13 +111,12 @@ else:
         )
         contributions = word_contributions(model, text)
         st.markdown(highlight_html(contributions), unsafe_allow_html=True)
-        ranked = contributions.assign(position=contributions.index + 1).sort_values("contribution")
+        ordered = contributions.sort_values("contribution")
         left, right = st.columns(2)
         left.caption("Pushed most towards **negative**")
-        left.dataframe(ranked.head(8)[["word", "position", "contribution"]].round(4), hide_index=True, width="stretch")
+        left.table(top_words(ordered[ordered.contribution < 0].head(8)))
         right.caption("Pushed most towards **positive**")
-        right.dataframe(ranked.tail(8)[::-1][["word", "position", "contribution"]].round(4), hide_index=True,
-                        width="stretch")
+        right.table(top_words(ordered[ordered.contribution > 0].tail(8)[::-1]))
 
 st.subheader(f"Model report: {TITLES[name]}")
 report = model.report
@@ -119,12 +125,15 @@ cols[0].metric("Test accuracy", f"{report['test_accuracy']:.2%}")
 cols[1].metric("Test reviews", f"{report['test_size']:,}")
 cols[2].metric("Epochs", report["epochs"] or "n/a")
 cols[3].metric("Training time", f"{report['training_seconds'] / 60:.1f} min")
+kept = kept_epoch(name, report)
 st.caption("Evaluated once on the official test reviews when the model was trained; early stopping and model "
-           "choices used a validation split of the training reviews, never the test set.")
+           "choices used a validation split of the training reviews, never the test set."
+           + (f" Training ran {report['epochs']} epochs; the weights of epoch {kept} (best on validation) are kept."
+              if kept else ""))
 left, right = st.columns(2)
 matrix = pd.DataFrame(report["confusion_matrix"], index=["true negative", "true positive"],
                       columns=["predicted negative", "predicted positive"])
-left.plotly_chart(px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", title="Confusion matrix"),
+left.plotly_chart(px.imshow(matrix, text_auto=",d", color_continuous_scale="Blues", title="Confusion matrix"),
                   width="stretch")
 if report["curves"]:
     curves = pd.DataFrame(report["curves"]).assign(epoch=lambda f: range(1, len(f) + 1))
@@ -132,9 +141,11 @@ if report["curves"]:
         pd.DataFrame({"epoch": curves.epoch, "metric": metric, "split": split, "value": curves[column]})
         for metric in ("loss", "accuracy") for split, column in (("train", metric), ("validation", f"val_{metric}"))
     ])
-    right.plotly_chart(px.line(long, x="epoch", y="value", color="split", facet_col="metric", markers=True,
-                               title="Training curves").update_yaxes(matches=None, showticklabels=True),
-                       width="stretch")
+    figure = px.line(long, x="epoch", y="value", color="split", facet_col="metric", markers=True,
+                     title="Training curves", facet_col_spacing=0.12)
+    figure.update_yaxes(matches=None, showticklabels=True).update_xaxes(dtick=1)
+    figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    right.plotly_chart(figure, width="stretch")
 else:
     right.write("The baseline has no epochs: logistic regression is fitted to convergence. Validation accuracy "
                 "for each regularisation strength C tried:")
