@@ -186,7 +186,7 @@ runs = fitted_runs()
 if settings not in runs:
     fits = int(n_iter) * int(folds)
     st.write(f"A run tries {fits} random-forest fits in the search, then cross-validates and fits the boosters and the "
-             f"stack (about half a minute for red, a minute or two for both on two cores).")
+             f"stack (about a minute for red or white and two for both on two cores).")
     if not st.button("Run the ensembles", type="primary"):
         st.info("Choose the settings, then press **Run the ensembles**. Results are kept for these settings.")
         st.stop()
