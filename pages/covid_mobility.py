@@ -7,10 +7,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.data_status import attribution, load_or_explain
+from components.shell import ensure_app_navigation
 from data.covid import CATEGORY_LABELS, INDEX_LABELS, load_mobility, load_oxcgrt
 from models.covid_mobility import (
     LOCKDOWN_RISES, coverage_notes, index_summary, ranking, relation_summary, smooth_mobility,
 )
+
+ensure_app_navigation()
 
 DEFAULT_COUNTRIES = ["Germany", "Sweden", "Italy", "New Zealand"]
 DEFAULT_CATEGORIES = ["workplaces", "transit_stations", "retail_and_recreation", "residential"]

@@ -7,9 +7,12 @@ from streamlit_drawable_canvas import st_canvas
 
 from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
+from components.shell import ensure_app_navigation
 from data.locate import dataset_dir
 from models.digits import CONFIDENT, TrainedDigits, is_trained, load_trained, read_drawing, spec, tile_maps
 from models.errors import InputError
+
+ensure_app_navigation()
 
 CANVAS_SIZE = 280
 GALLERY_SHOWN = 24

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.data_status import attribution, load_or_explain
+from components.shell import ensure_app_navigation
 from components.upload import csv_upload
 from data.prophet_examples import EXAMPLES, load_example
 from models.cache import quick_mode
@@ -14,6 +15,8 @@ from models.forecasting import (
     PROPHET, Evaluation, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached,
     forecast, holiday_countries, metrics_by_horizon, seasonality_profile, significant_changepoints, verdicts,
 )
+
+ensure_app_navigation()
 
 st.title("Forecasting with Prophet")
 st.write(

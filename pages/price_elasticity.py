@@ -7,11 +7,14 @@ import streamlit as st
 
 from components.charts import qq_plot, residuals_vs_fitted
 from components.data_status import attribution, load_or_explain
+from components.shell import ensure_app_navigation
 from components.upload import csv_upload
 from data.beef import load_beef
 from data.user_csv import numeric_column
 from models.elasticity import PriceElasticity, controls_comparison, elasticity_by_group, revenue_curve
 from models.errors import InputError
+
+ensure_app_navigation()
 
 st.title("Price elasticity of demand")
 st.write(

@@ -10,10 +10,13 @@ import streamlit as st
 
 from components.data_status import attribution
 from components.progress import StreamlitProgress
+from components.shell import ensure_app_navigation
 from models import simple_rnn
 from models.errors import InputError
 from models.long_memory import clipping_comparison, race
 from models.lstm_gates import gates_over_text
+
+ensure_app_navigation()
 
 COLORS = ["#d62728", "#1f77b4", "#2ca02c"]  # distinct hues, so two runs never share a shade
 

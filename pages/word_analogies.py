@@ -3,10 +3,13 @@ import streamlit as st
 
 from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
+from components.shell import ensure_app_navigation
 from data.text import CORPORA, DEFAULT_CORPUS
 from models.errors import InputError
 from models.word2vec import ARCHITECTURES, TrainedModel, WordVectors, corpus_documents, is_trained, pretrained
 from models.word2vec_eval import evaluation_table, reference_results
+
+ensure_app_navigation()
 
 EXAMPLES = {"king - man + woman": ("king", "man", "woman"), "bigger - big + small": ("bigger", "big", "small"),
             "paris - france + germany": ("paris", "france", "germany")}

@@ -6,10 +6,13 @@ import streamlit as st
 
 from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
+from components.shell import ensure_app_navigation
 from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES, read_uploaded_corpus
 from models.errors import InputError
 from models.word2vec import ARCHITECTURES, TrainedModel, corpus_documents, is_trained, pretrained, trained_on_upload
 from models.word2vec_map import project
+
+ensure_app_navigation()
 
 UPLOAD = "Upload your own .txt"
 

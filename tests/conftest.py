@@ -1,6 +1,7 @@
 """Shared fixtures: a running app server and a headless Chromium page for browser tests."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -25,32 +26,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def running_app(env: dict[str, str], log_path: Path):
+    """Start ``streamlit run app.py`` on a free port of 127.0.0.1; yield its URL; stop it afterwards."""
+    port = _free_port()
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.time() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    if time.time() > deadline or server.poll() is not None:
+                        raise RuntimeError(f"the app server did not start; see {log_path}")
+                    time.sleep(0.5)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def quick_env(model_dir: Path) -> dict[str, str]:
+    """The environment of an app under test: quick models in a private cache."""
+    return dict(os.environ, ML_ATLAS_QUICK="1", ML_ATLAS_MODEL_DIR=str(model_dir))
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """Start ``streamlit run app.py`` on 127.0.0.1 in quick mode with its own model cache; yield its URL."""
-    port = _free_port()
-    env = dict(os.environ, ML_ATLAS_QUICK="1", ML_ATLAS_MODEL_DIR=str(tmp_path_factory.mktemp("models")))
-    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        raise RuntimeError("the app server did not start")
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    """The app in quick mode with its own model cache, shared by the browser tests of a run."""
+    env = quick_env(tmp_path_factory.mktemp("models"))
+    with running_app(env, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
-"""The shell in a real browser: the home page lists the pages and the elasticity page renders its estimate."""
+"""The shell in a real browser: navigation, the home page, and deep links opened first after a restart."""
 import pytest
 
-from conftest import page_has_no_exception, wait_for_app
+from conftest import page_has_no_exception, quick_env, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -16,3 +16,15 @@ def test_home_lists_pages_and_links_to_elasticity(app_url, page):
     wait_for_app(page)
     assert "-0.531" in page.inner_text("body")
     page_has_no_exception(page)
+
+
+def test_a_deep_link_opened_first_after_a_restart_gets_the_app_navigation(page, tmp_path):
+    """Streamlit would run a pages/ script alone, with a file-name sidebar, before app.py ever ran."""
+    with running_app(quick_env(tmp_path / "models"), tmp_path / "server.log") as url:
+        page.goto(f"{url}/attribution")
+        page.get_by_text("Most likely next step").wait_for(timeout=60_000)
+        wait_for_app(page)
+        sidebar = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Classic ML" in sidebar and "Markov attribution" in sidebar, sidebar
+        assert "price elasticity" not in sidebar  # v1's file-name entries
+        page_has_no_exception(page)
