@@ -51,7 +51,8 @@ _CARDS: tuple[PageCard, ...] = (
         group="Language",
         summary="word2vec (CBOW and Skip-gram) trained in TensorFlow; the most frequent words projected with "
         "t-SNE or PCA, clustered, and searchable.",
-        data="WikiText-2, Penn Treebank, Gutenberg, Brown, IMDB reviews (or your .txt corpus)",
+        data="english-mix (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown, 10,000 IMDB reviews) "
+        "or your .txt corpus",
         models=("word2vec-cbow", "word2vec-skipgram"),
         module="models.word2vec",
     ),
@@ -129,8 +130,8 @@ _CARDS: tuple[PageCard, ...] = (
         title="Ensembles on wine quality",
         icon=":material/forest:",
         group="Classic ML",
-        summary="Bagging (a tuned random forest), boosting and stacking compared honestly on held-out wines; "
-        "predict one wine's quality class.",
+        summary="Bagging (a random forest tuned by randomized search with k-fold CV), boosting and stacking "
+        "compared honestly on held-out wines; predict one wine's quality class.",
         data="UCI Wine Quality, red and white",
     ),
     PageCard(
