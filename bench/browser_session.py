@@ -313,7 +313,7 @@ def main_output(url_path: str) -> tuple[str, str | None]:
 
 MAIN_OUTPUT_JS = """([kind, text, timeoutMs]) => new Promise((resolve) => {
     // Resolves with performance.now() (ms since navigation started) when the main output is visible, or null.
-    const shown = (el) => el && el.offsetWidth > 0 && el.offsetHeight > 0;
+    const shown = (el) => { const r = el && el.getBoundingClientRect(); return !!r && r.width > 0 && r.height > 0; };
     const found = () => {
         if (kind === 'metric') {
             return [...document.querySelectorAll('[data-testid="stMetric"]')].some(m => {
@@ -327,8 +327,8 @@ MAIN_OUTPUT_JS = """([kind, text, timeoutMs]) => new Promise((resolve) => {
             return [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')].some(shown);
         }
         if (kind === 'table') return [...document.querySelectorAll('[data-testid="stDataFrame"]')].some(shown);
-        return [...document.querySelectorAll('[data-testid="stMain"] *')].some(
-            el => el.children.length === 0 && shown(el) && el.innerText && el.innerText.includes(text));
+        const main = document.querySelector('[data-testid="stMain"]');
+        return !!main && main.innerText.includes(text);
     };
     let observer, poll, timer;
     const check = () => {

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -307,6 +308,7 @@ def main() -> None:
     if not args.url:
         check_models("*" if args.all_models else args.page, args.allow_training)
     stop_on_sigterm()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up when piped to a file
     try:
         asyncio.run(bench(args))
     except KeyboardInterrupt:
