@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -102,6 +103,7 @@ def model_load_times(allow_training: bool) -> None:
     from models.pretrain import discover
 
     print("Model load times in a fresh process (from the model cache, including checksum verification):")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the table
     started = time.perf_counter()
     import tensorflow  # noqa: F401 - timed on its own so the first Keras model's load time is comparable
 

@@ -176,17 +176,20 @@ async def open_every_page(browser, url: str, timeout_ms: float) -> list[str]:
     try:
         for card in PAGES:
             started = time.perf_counter()
-            await page.goto(f"{url}/{card.url_path}", timeout=timeout_ms)
-            await wait_main_output(page, card.url_path, timeout_ms)
-            await wait_idle(page, timeout_ms)
-            if card.url_path == "sentiment":
-                await page.get_by_text("Compare all three models").click()
+            try:
+                await page.goto(f"{url}/{card.url_path}", timeout=timeout_ms)
+                await wait_main_output(page, card.url_path, timeout_ms)
                 await wait_idle(page, timeout_ms)
-                await page.get_by_label("Movie review").fill(POSITIVE)
-                await page.get_by_role("button", name="Score the review").click()
-                await page.get_by_text("All three models").wait_for(timeout=timeout_ms)
-                await wait_idle(page, timeout_ms)
-            errors = await page_errors(page)
+                if card.url_path == "sentiment":
+                    await page.get_by_text("Compare all three models").click()
+                    await wait_idle(page, timeout_ms)
+                    await page.get_by_label("Movie review").fill(POSITIVE)
+                    await page.get_by_role("button", name="Score the review").click()
+                    await page.get_by_text("All three models").wait_for(timeout=timeout_ms)
+                    await wait_idle(page, timeout_ms)
+                errors = await page_errors(page)
+            except Exception as error:  # note it and go on: the other pages' models still get loaded
+                errors = [f"{type(error).__name__}: {str(error).splitlines()[0]}"]
             notes.append(f"  {card.url_path:<22} {time.perf_counter() - started:6.1f} s"
                          + (f"  ERRORS: {' | '.join(errors)[:200]}" if errors else ""))
     finally:
@@ -232,7 +235,7 @@ async def run(browser, url: str, sampler: MemorySampler | None, kind, args, time
     memory = sampler.sample if sampler else (lambda: None)
     if args.all_models:
         print("Opening every page once to load every model:")
-        print("\n".join(await open_every_page(browser, url, timeout_ms)))
+        print("\n".join(await open_every_page(browser, url, max(timeout_ms, 300_000))))
         if sampler:
             loaded = memory()
             print(f"Server memory with every model loaded: {gib(loaded.rss)} resident, peak so far "
