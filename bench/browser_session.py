@@ -58,6 +58,12 @@ def parent_pid(stat: str) -> int:
     return int(stat[stat.rindex(")") + 2:].split()[1])
 
 
+def cpu_ticks(stat: str) -> int:
+    """User + system CPU time (clock ticks) from a /proc/<pid>/stat line."""
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def descendants(root: int, parents: dict[int, int]) -> list[int]:
     """``root`` and every process below it, given a pid -> parent pid map."""
     tree, frontier = [root], [root]
@@ -106,6 +112,12 @@ def tree_memory(root: int) -> Memory:
         rss += fields.get("VmRSS", 0)
         hwm += fields.get("VmHWM", 0)
     return Memory(rss, hwm)
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by the process tree (user + system)."""
+    ticks = sum(cpu_ticks(stat) for pid in process_tree(root) if (stat := _read(f"/proc/{pid}/stat")))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler:

@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from dataclasses import dataclass, field
 
 from bench.browser_session import (VIEWPORT, MemorySampler, app_server, chromium, gib, machine_description,
                                    machine_load, metric_value, page_errors, percentile, stop_on_sigterm,
-                                   timed_metric_change, tree_memory, wait_idle, wait_main_output)
+                                   timed_metric_change, tree_cpu_seconds, wait_idle,
+                                   wait_main_output)
 from components.catalog import PAGES
 
 TARGET_P95_MS = 1000.0
@@ -265,10 +267,12 @@ async def run(browser, url: str, sampler: MemorySampler | None, kind, args, time
         print(f"Opened {len(sessions)} sessions in {time.perf_counter() - opening:.1f} s; "
               f"load average {machine_load()}")
 
+        cpu_before = tree_cpu_seconds(sampler.pid) if sampler else 0.0
         started = time.perf_counter()
         deadline = started + args.seconds
         done = await asyncio.gather(*(run_session(s, url, deadline, tally) for s in sessions))
         elapsed = time.perf_counter() - started
+        server_cpu = tree_cpu_seconds(sampler.pid) - cpu_before if sampler else None
         after_all = memory()
     finally:
         for context in contexts:
@@ -288,6 +292,8 @@ async def run(browser, url: str, sampler: MemorySampler | None, kind, args, time
               f"max {max(tally.latencies_ms):.0f} ms over {len(tally.latencies_ms)} interactions "
               f"[target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if p95 <= TARGET_P95_MS else 'NOT met'}]")
     if sampler:
+        print(f"Server CPU during the run: {server_cpu:.1f} s in {elapsed:.1f} s ({server_cpu / elapsed:.2f} of "
+              f"{os.cpu_count()} cores on average; the rest of the busy time is Chromium and other processes)")
         growth = (after_all.rss - after_first.rss) / max(1, len(sessions) - 1)
         print(f"Server memory after the first session: {gib(after_first.rss)}; after all {len(sessions)} sessions: "
               f"{gib(after_all.rss)} ({growth / 2**20:+.1f} MiB per extra session; a model loaded per session "

@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from bench.browser_session import (MAIN_OUTPUTS, descendants, main_output, parent_pid, parse_status, percentile,
+from bench.browser_session import (MAIN_OUTPUTS, cpu_ticks, descendants, main_output, parent_pid, parse_status, percentile,
                                    tree_memory)
 from components.catalog import PAGES
 
@@ -29,6 +29,11 @@ def test_parse_status_reads_memory_fields_in_bytes():
 def test_parent_pid_survives_spaces_and_parentheses_in_the_command_name():
     assert parent_pid("1234 (python3) S 77 1234 1234 0 -1") == 77
     assert parent_pid("1234 (my (odd) name) R 99 1 1 0") == 99
+
+
+def test_cpu_ticks_adds_user_and_system_time():
+    stat = "1234 (a (b) c) S 77 1234 1234 0 -1 4194560 100 0 0 0 250 40 0 0 20 0 1 0"
+    assert cpu_ticks(stat) == 290
 
 
 def test_descendants_walks_the_whole_tree_and_nothing_else():
