@@ -202,8 +202,6 @@ def _network(settings: dict[str, Any]):
 
     inputs = keras.Input((settings["max_length"],), dtype="int32", name="word_ids")
     x = layers.Embedding(settings["vocab_size"], settings["embedding"], mask_zero=settings["mask"], name="embedding")(inputs)
-    if settings.get("embedding_dropout"):  # drops whole embedding channels, against the embedding's overfitting
-        x = layers.SpatialDropout1D(settings["embedding_dropout"])(x)
     lstm = layers.LSTM(settings["units"], return_sequences=settings["pooling"], name="lstm")
     x = layers.Bidirectional(lstm, name="bidirectional")(x) if settings["bidirectional"] else lstm(x)
     if settings["pooling"]:
@@ -237,8 +235,7 @@ def _callbacks(settings: dict[str, Any], progress: TrainingProgress, batches: in
             if elapsed / (epoch + 1) * (epoch + 2) > budget:  # the next epoch would overrun the budget
                 self.model.stop_training = True
 
-    stop = keras.callbacks.EarlyStopping(monitor=settings.get("monitor", "val_loss"), patience=settings["patience"],
-                                         restore_best_weights=True)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings["patience"], restore_best_weights=True)
     return [Report(), stop]
 
 
@@ -342,13 +339,10 @@ def example_reviews(test: pd.DataFrame, probabilities: np.ndarray, per_kind: int
     ]
 
 
-def kept_epoch(name: str, report: dict[str, Any]) -> int | None:
-    """The epoch (from 1) whose weights early stopping kept: the best on the monitored validation metric."""
-    monitor = config(name).get("monitor", "val_loss")
-    values = report["curves"].get(monitor)
-    if not values:
-        return None
-    return int(np.argmax(values) if "acc" in monitor else np.argmin(values)) + 1
+def kept_epoch(report: dict[str, Any]) -> int | None:
+    """The epoch (from 1) whose weights early stopping kept: the one with the lowest validation loss."""
+    values = report["curves"].get("val_loss")
+    return int(np.argmin(values)) + 1 if values else None
 
 
 # ----------------------------------------------------------------------------- scoring one review

@@ -125,7 +125,7 @@ cols[0].metric("Test accuracy", f"{report['test_accuracy']:.2%}")
 cols[1].metric("Test reviews", f"{report['test_size']:,}")
 cols[2].metric("Epochs", report["epochs"] or "n/a")
 cols[3].metric("Training time", f"{report['training_seconds'] / 60:.1f} min")
-kept = kept_epoch(name, report)
+kept = kept_epoch(report)
 st.caption("Evaluated once on the official test reviews when the model was trained; early stopping and model "
            "choices used a validation split of the training reviews, never the test set."
            + (f" Training ran {report['epochs']} epochs; the weights of epoch {kept} (best on validation) are kept."
