@@ -7,11 +7,14 @@ import streamlit as st
 
 from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
+from components.shell import ensure_app_navigation
 from data.locate import dataset_dir
 from models.cache import ModelCache
 from models.errors import InputError
 from models.sentiment import (MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, load_model, score,
                               spec, word_contributions)
+
+ensure_app_navigation()
 
 st.title("Review sentiment with an LSTM")
 st.write(
