@@ -142,6 +142,8 @@ _CARDS: tuple[PageCard, ...] = (
         summary="SVD and k-NN collaborative filtering with scikit-surprise: cross-validated, tuned, ranked by "
         "precision@k, with explained recommendations for any user or for you.",
         data="MovieLens ml-latest-small and ml-100k",
+        models=("recommender-comparison",),
+        module="models.recommender",
     ),
     PageCard(
         script="pages/attribution.py",

@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
+from components.shell import ensure_app_navigation
 from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
 from models.cache import ModelCache, quick_mode
@@ -13,6 +14,8 @@ from models.recommender import (ALGORITHMS, DEFAULT_COMPARED, DEFAULT_K, DEFAULT
                                 KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES, SVD_GRID, Recommender, cold_start,
                                 comparison_spec, evaluation_setup, first_users, grid_size, grid_spec,
                                 stored_comparison, stored_grid_search)
+
+ensure_app_navigation()
 
 QUICK = quick_mode()
 SUBSET, FOLDS = evaluation_setup()  # all users and 5 folds; 100 users and 3 folds in quick mode
