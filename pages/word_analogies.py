@@ -1,12 +1,12 @@
 """Similar words and analogies with the word2vec models, and how they score on the standard benchmarks."""
 import streamlit as st
 
-from components.data_status import attribution, load_or_explain
-from components.progress import StreamlitProgress
+from components.data_status import attribution
 from components.shell import ensure_app_navigation
+from components.word_models import corpus_model
 from data.text import CORPORA, DEFAULT_CORPUS
 from models.errors import InputError
-from models.word2vec import ARCHITECTURES, TrainedModel, WordVectors, corpus_documents, is_trained, pretrained
+from models.word2vec import ARCHITECTURES, WordVectors
 from models.word2vec_eval import evaluation_table, reference_results
 
 ensure_app_navigation()
@@ -22,26 +22,6 @@ st.write(
 )
 
 
-@st.cache_resource(show_spinner=False)
-def loaded_models() -> dict[tuple[str, str], TrainedModel]:
-    """Trained models by (architecture, corpus), loaded once per server process and shared by every session."""
-    return {}
-
-
-def model(architecture: str, corpus: str) -> TrainedModel:
-    """The model, from memory, the model cache, or trained now with a progress bar."""
-    models = loaded_models()
-    if (architecture, corpus) not in models:
-        if is_trained(architecture, corpus):
-            models[architecture, corpus] = pretrained(architecture, corpus)
-        else:
-            documents = load_or_explain(corpus_documents, corpus)
-            bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)")
-            models[architecture, corpus] = pretrained(architecture, corpus, bar, documents)
-            bar.done()
-    return models[architecture, corpus]
-
-
 def show_words(column, label: str, compute) -> None:
     """A table of words and scores under ``label``, or the input problem in its place."""
     try:
@@ -55,7 +35,7 @@ def show_words(column, label: str, compute) -> None:
 
 corpus = st.selectbox("Corpus the models were trained on", list(CORPORA), index=list(CORPORA).index(DEFAULT_CORPUS),
                       format_func=lambda name: f"{name}: {CORPORA[name]}")
-models = {architecture: model(architecture, corpus) for architecture in ARCHITECTURES}
+models = {architecture: corpus_model(architecture, corpus) for architecture in ARCHITECTURES}
 
 st.subheader("Nearest words")
 left, right = st.columns([3, 1])

@@ -4,12 +4,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.data_status import attribution, load_or_explain
+from components.data_status import attribution
 from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
+from components.word_models import corpus_model, keep_uploaded_model, loaded_models
 from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES, read_uploaded_corpus
 from models.errors import InputError
-from models.word2vec import ARCHITECTURES, TrainedModel, corpus_documents, is_trained, pretrained, trained_on_upload
+from models.word2vec import ARCHITECTURES, TrainedModel, trained_on_upload
 from models.word2vec_map import project
 
 ensure_app_navigation()
@@ -24,30 +25,17 @@ st.write(
 )
 
 
-@st.cache_resource(show_spinner=False)
-def loaded_models() -> dict[tuple[str, str], TrainedModel]:
-    """Trained models by (architecture, corpus), loaded once per server process and shared by every session."""
-    return {}
-
-
 def model(architecture: str, corpus: str, upload: tuple[str, bytes] | None) -> TrainedModel:
-    """The model, from memory, the model cache, or trained now with a progress bar."""
-    models = loaded_models()
-    key = (architecture, corpus if upload is None else f"upload:{hash(upload[1])}")
-    if key not in models:
-        if upload is not None:
-            documents = read_uploaded_corpus(upload[1], upload[0])
-            bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {upload[0]}")
-            models[key] = trained_on_upload(architecture, documents, bar)
-            bar.done()
-        elif is_trained(architecture, corpus):
-            models[key] = pretrained(architecture, corpus)
-        else:
-            documents = load_or_explain(corpus_documents, corpus)
-            bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)")
-            models[key] = pretrained(architecture, corpus, bar, documents)
-            bar.done()
-    return models[key]
+    """The model for a named corpus, or one trained now on the uploaded text (kept for a while, then retrained)."""
+    if upload is None:
+        return corpus_model(architecture, corpus)
+    key = (architecture, f"upload:{hash(upload[1])}")
+    if key not in loaded_models():
+        documents = read_uploaded_corpus(upload[1], upload[0])
+        bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {upload[0]}")
+        keep_uploaded_model(key, trained_on_upload(architecture, documents, bar))
+        bar.done()
+    return loaded_models()[key]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
