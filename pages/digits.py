@@ -48,57 +48,63 @@ if spec().key not in models:
         progress.done("Digit reader trained")
 trained = models[spec().key]
 
-if "canvas_round" not in st.session_state:
-    st.session_state.canvas_round = 0
+@st.fragment
+def draw_and_read(trained: TrainedDigits) -> None:
+    """The canvas, the reading and the feature maps: a stroke reruns only this part, not the report below."""
+    if "canvas_round" not in st.session_state:
+        st.session_state.canvas_round = 0
 
-drawing_side, result_side = st.columns([1, 1], gap="large")
-with drawing_side:
-    brush = st.slider("Brush width", min_value=6, max_value=40, value=20, step=1)
-    if st.button("Clear", icon=":material/ink_eraser:"):
-        st.session_state.canvas_round += 1  # a new key gives a fresh, empty canvas
-    canvas = st_canvas(
-        stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS_SIZE,
-        width=CANVAS_SIZE, drawing_mode="freedraw", update_streamlit=True, return_image_data=True,
-        key=f"digit_canvas_{st.session_state.canvas_round}",
-    )
+    drawing_side, result_side = st.columns([1, 1], gap="large")
+    with drawing_side:
+        brush = st.slider("Brush width", min_value=6, max_value=40, value=20, step=1)
+        if st.button("Clear", icon=":material/ink_eraser:"):
+            st.session_state.canvas_round += 1  # a new key gives a fresh, empty canvas
+        canvas = st_canvas(
+            stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS_SIZE,
+            width=CANVAS_SIZE, drawing_mode="freedraw", update_streamlit=True, return_image_data=True,
+            key=f"digit_canvas_{st.session_state.canvas_round}",
+        )
 
-reading = None
-with result_side:
-    try:
-        reading = None if canvas.image_data is None else read_drawing(trained.classifier, canvas.image_data)
-    except InputError as error:
-        st.error(str(error))
-    if reading is None:
-        st.metric("Prediction", "—")
-        st.info("Draw a digit on the canvas to see what the network reads.", icon=":material/draw:")
-    else:
-        if reading.verdict == "digit":
-            st.metric("Prediction", f"{reading.digit} · {reading.confidence:.1%}")
-        elif reading.verdict == "scribble":
-            st.metric("Prediction", "Not a digit?")
-            st.warning("That looks more like a scribble or a blot than a digit. Clear the canvas and draw a "
-                       "single digit with a thinner brush.")
+    reading = None
+    with result_side:
+        try:
+            reading = None if canvas.image_data is None else read_drawing(trained.classifier, canvas.image_data)
+        except InputError as error:
+            st.error(str(error))
+        if reading is None:
+            st.metric("Prediction", "—")
+            st.info("Draw a digit on the canvas to see what the network reads.", icon=":material/draw:")
         else:
-            st.metric("Prediction", "Not sure")
-            st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
-                       f"{CONFIDENT:.0%}). Try drawing the digit larger and more clearly.")
-        chart = px.bar(pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": reading.probabilities}),
-                       x="digit", y="probability", range_y=[0, 1], height=260)
-        chart.update_layout(margin={"t": 10, "b": 10}, xaxis_type="category")
-        st.plotly_chart(chart, width="stretch")
-        st.caption("Probabilities: " + " · ".join(f"{d}: {p:.1%}" for d, p in enumerate(reading.probabilities)))
-        st.image(upscaled(reading.prepared.image, 5), caption="What the network saw: 28×28 pixels", clamp=True)
+            if reading.verdict == "digit":
+                st.metric("Prediction", f"{reading.digit} · {reading.confidence:.1%}")
+            elif reading.verdict == "scribble":
+                st.metric("Prediction", "Not a digit?")
+                st.warning("That looks more like a scribble or a blot than a digit. Clear the canvas and draw a "
+                           "single digit with a thinner brush.")
+            else:
+                st.metric("Prediction", "Not sure")
+                st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
+                           f"{CONFIDENT:.0%}). Try drawing the digit larger and more clearly.")
+            chart = px.bar(pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": reading.probabilities}),
+                           x="digit", y="probability", range_y=[0, 1], height=260)
+            chart.update_layout(margin={"t": 10, "b": 10}, xaxis_type="category")
+            st.plotly_chart(chart, width="stretch")
+            st.caption("Probabilities: " + " · ".join(f"{d}: {p:.1%}" for d, p in enumerate(reading.probabilities)))
+            st.image(upscaled(reading.prepared.image, 5), caption="What the network saw: 28×28 pixels", clamp=True)
 
-if reading is not None:
-    st.subheader("What the network sees")
-    st.write("Each convolution layer turns the image into feature maps: bright where a learned filter responds "
-             "(edges, strokes and curves in the first layer, larger parts of digits deeper down). The first 16 maps "
-             "of each layer, each scaled to its own brightest point:")
-    maps = trained.classifier.feature_maps(reading.prepared.image)
-    for name, activation in maps.items():
-        h, w, channels = activation.shape
-        st.image(upscaled(tile_maps(activation), 112 // h), clamp=True,
-                 caption=f"{name}: {channels} filters, {h}×{w} maps (first 16 shown)")
+    if reading is not None:
+        st.subheader("What the network sees")
+        st.write("Each convolution layer turns the image into feature maps: bright where a learned filter responds "
+                 "(edges, strokes and curves in the first layer, larger parts of digits deeper down). The first 16 maps "
+                 "of each layer, each scaled to its own brightest point:")
+        maps = trained.classifier.feature_maps(reading.prepared.image)
+        for name, activation in maps.items():
+            h, w, channels = activation.shape
+            st.image(upscaled(tile_maps(activation), 112 // h), clamp=True,
+                     caption=f"{name}: {channels} filters, {h}×{w} maps (first 16 shown)")
+
+
+draw_and_read(trained)
 
 report = trained.report
 st.subheader("How good is the network?")
