@@ -9,11 +9,11 @@ pytestmark = pytest.mark.browser
 def test_recommendations_and_a_knn_explanation_render(app_url, page):
     page.goto(f"{app_url}/recommender")
     page.get_by_text("Top pick for user 1").wait_for(timeout=120_000)
-    assert "Top 10 unseen movies for user 1" in page.inner_text("body")
+    page.get_by_text("Top 10 unseen movies for user 1").wait_for(timeout=30_000)
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="KNNWithMeans").click()
     wait_for_app(page)
     page.get_by_role("tab", name="Predict and explain").click()
     page.get_by_text("most similar users who rated this movie").wait_for(timeout=60_000)
-    assert "Predicted rating (KNNWithMeans)" in page.inner_text("body")
+    page.get_by_text("Predicted rating (KNNWithMeans)").wait_for(timeout=30_000)
     page_has_no_exception(page)
