@@ -39,7 +39,8 @@ def upload_elasticity_csv(page) -> None:
     page.get_by_text("Upload your own CSV").click()
     csv = b"price,quantity,store\n1,10,a\n2,7,a\n3,6,a\n4,5,a\n1,20,b\n2,11,b\n3,7,b\n4,5,b\n"
     page.locator('input[type="file"]').set_input_files(files=[{"name": "sales.csv", "mimeType": "text/csv", "buffer": csv}])
-    page.get_by_text("PED (b)").wait_for(timeout=30_000)
+    observations = page.get_by_test_id("stMetric").filter(has_text="Observations (n)")
+    observations.filter(has_text="8").wait_for(timeout=30_000)  # the upload's 8 rows, not the beef data's 91
     wait_for_app(page)
 
 
@@ -74,8 +75,9 @@ def solve_an_analogy(page) -> None:
 
 def unroll_a_word(page) -> None:
     box = page.get_by_label("A short word")
-    box.fill("ml")
+    box.fill("atlas")
     box.press("Enter")
+    page.get_by_text("5: s", exact=True).first.wait_for(timeout=LONG)  # the hidden-state heatmap's last step
     wait_for_app(page, timeout=LONG)
 
 
@@ -83,10 +85,11 @@ def run_the_ensembles_on_a_small_budget(page) -> None:
     for label, value in (("Random-search iterations (forests tried)", "2"), ("Cross-validation folds", "2")):
         box = page.get_by_role("spinbutton", name=label)
         box.fill(value)
-        box.press("Enter")
+        box.press("Tab")
         wait_for_app(page)
+    page.get_by_text("A run tries 4 random-forest fits").wait_for(timeout=30_000)  # both values reached the app
     page.get_by_role("button", name="Run the ensembles").click()
-    page.get_by_text("Stacking", exact=False).first.wait_for(timeout=LONG)
+    page.get_by_text("Bagging vs boosting vs stacking on held-out wines").wait_for(timeout=LONG)
     wait_for_app(page, timeout=LONG)
 
 
