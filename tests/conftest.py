@@ -56,6 +56,15 @@ def running_app(env: dict[str, str], log_path: Path):
                 server.kill()
 
 
+@contextlib.contextmanager
+def quick_models(model_dir: Path):
+    """Quick-mode models cached in ``model_dir`` while the block runs (for a test module's fixture)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ML_ATLAS_QUICK", "1")
+        patch.setenv("ML_ATLAS_MODEL_DIR", str(model_dir))
+        yield model_dir
+
+
 def quick_env(model_dir: Path) -> dict[str, str]:
     """The environment of an app under test: quick models in a private cache."""
     return dict(os.environ, ML_ATLAS_QUICK="1", ML_ATLAS_MODEL_DIR=str(model_dir))

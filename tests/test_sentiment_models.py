@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import quick_models
 from models import sentiment
 from models.cache import ModelCache
 from models.errors import InputError
@@ -12,11 +13,8 @@ from models.errors import InputError
 @pytest.fixture(scope="module", autouse=True)
 def quick_cache(tmp_path_factory):
     """Quick mode and one model cache for every sentiment test file of the session (models train once)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ML_ATLAS_QUICK", "1")
-    patch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "sentiment-models"))
-    yield
-    patch.undo()
+    with quick_models(tmp_path_factory.getbasetemp() / "sentiment-models"):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
+from conftest import quick_models
 
 PAGE = str(PROJECT_ROOT / "pages" / "sentiment.py")
 
@@ -10,11 +11,8 @@ PAGE = str(PROJECT_ROOT / "pages" / "sentiment.py")
 @pytest.fixture(scope="module", autouse=True)
 def quick_cache(tmp_path_factory):
     """Quick mode and the model cache shared with tests/test_sentiment_models.py (models train once)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ML_ATLAS_QUICK", "1")
-    patch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "sentiment-models"))
-    yield
-    patch.undo()
+    with quick_models(tmp_path_factory.getbasetemp() / "sentiment-models"):
+        yield
 
 
 def run_with(text: str | None = None, compare: bool = False) -> AppTest:

@@ -3,14 +3,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
+from conftest import quick_models
 
 
 @pytest.fixture(scope="module", autouse=True)
-def quick_models(tmp_path_factory):
+def quick_model_cache(tmp_path_factory):
     """Quick mode and a model cache of this module's own: both pages train the small models once."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ML_ATLAS_QUICK", "1")
-        patch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path_factory.mktemp("word2vec-models")))
+    with quick_models(tmp_path_factory.mktemp("word2vec-models")), pytest.MonkeyPatch.context() as patch:
         patch.setenv("ML_ATLAS_CACHE_DIR", str(tmp_path_factory.mktemp("word2vec-cache")))
         yield
 
