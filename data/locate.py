@@ -108,10 +108,12 @@ def _verify(dataset: Dataset, folder: Path) -> None:
         memo = (str(path), stat.st_size, stat.st_mtime_ns)
         if _verified.get(memo):
             continue
+        if expected.get(f.path) is None:
+            continue  # no published checksum and none recorded: a copy the user put there unpacked
         actual = sha256_of(path)
-        if actual != expected.get(f.path):
+        if actual != expected[f.path]:
             raise ChecksumMismatch(
-                f"{path} does not match its checksum (expected sha256 {str(expected.get(f.path))[:12]}..., "
+                f"{path} does not match its checksum (expected sha256 {expected[f.path][:12]}..., "
                 f"found {actual[:12]}...). "
                 f"The file is damaged or a different version: delete it and let ML Atlas fetch it again, "
                 f"or put the published file there."
@@ -195,4 +197,5 @@ def fetch(url: str, destination: Path, progress: Progress | None = None, timeout
 def dataset_checksum(key: str) -> str:
     """One checksum for a whole data set, for keying trained models on their data."""
     dataset = DATASETS[key]
-    return hashlib.sha256("".join(f.sha256 for f in dataset.files).encode()).hexdigest()[:16]
+    published = [f.sha256 for f in dataset.files if f.sha256] or [d.sha256 or d.url for d in dataset.downloads]
+    return hashlib.sha256("".join(published).encode()).hexdigest()[:16]

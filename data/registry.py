@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class DataFile:
-    """One file of a data set, as a path relative to the data set's folder."""
+    """One file of a data set, as a path relative to the data set's folder.
+
+    ``sha256`` and ``size`` are ``None`` when the publisher gives a checksum for
+    its archive only: the file is then checked against the checksum recorded
+    when the verified archive was unpacked.
+    """
 
     path: str
-    sha256: str
-    size: int
+    sha256: str | None
+    size: int | None
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,9 @@ class Download:
     file a plain copy becomes. ``sha256`` of the fetched bytes, when the
     publisher's bytes are known, is checked before unpacking; the unpacked files
     are checked against :attr:`Dataset.files`, unless ``derived``: a conversion
-    (say, a tar of text files into one CSV) whose bytes differ from the mirror's;
-    those are checked against the checksums recorded when they were converted.
+    (say, a tar of text files into one CSV) whose bytes differ from the mirror's,
+    or files whose own checksums are not published; those are checked against
+    the checksums recorded when they were unpacked.
     """
 
     url: str
@@ -50,10 +56,8 @@ class Dataset:
     license: str
     attribution: str
     downloads: tuple[Download, ...] = field(default_factory=tuple)
-
-    @property
-    def size(self) -> int:
-        return sum(f.size for f in self.files)
+    in_mirror: bool = True
+    """Whether the shared mirror (``../shared/datasets``) carries it; if not, it is downloaded on first use."""
 
 
 def _files(*rows: tuple[str, str, int]) -> tuple[DataFile, ...]:
@@ -73,6 +77,16 @@ _MNIST = _files(
     ("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877),
     ("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542),
 )
+
+_WIKITEXT_HOME = "https://blog.salesforceresearch.com/the-wikitext-long-term-dependency-language-modeling-dataset/"
+_WIKITEXT_CREDIT = ("Stephen Merity, Caiming Xiong, James Bradbury and Richard Socher (2016), "
+                    "Pointer Sentinel Mixture Models (WikiText).")
+
+
+def _wikitext_files(folder: str) -> tuple[DataFile, ...]:
+    """The three splits of a WikiText archive; the publisher gives the archive's sha256 only."""
+    return tuple(DataFile(f"{folder}/wiki.{split}.tokens", None, None) for split in ("train", "valid", "test"))
+
 
 _IMDB = _files(
     ("imdb_train.csv.gz", "5fe1edbec58d4e8d09386a1cc6abc38cded2b6fe3bd75059e8452092310419fe", 12880213),
@@ -261,10 +275,34 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         Dataset(
+            key="wikitext-2",
+            title="WikiText-2 (v1, tokenized): train, validation and test articles",
+            files=_wikitext_files("wikitext-2"),
+            homepage=_WIKITEXT_HOME,
+            license="Creative Commons Attribution-ShareAlike 3.0 (text from Wikipedia).",
+            attribution=_WIKITEXT_CREDIT,
+            downloads=(Download("https://wikitext.smerity.com/wikitext-2-v1.zip", unpack="data.unpack:zip",
+                                sha256="92675f1d63015c1c8b51f1656a52d5bdbc33aafa60cc47a218a66e7ee817488c",
+                                derived=True),),
+            in_mirror=False,
+        ),
+        Dataset(
+            key="wikitext-103",
+            title="WikiText-103 (v1, tokenized): train, validation and test articles",
+            files=_wikitext_files("wikitext-103"),
+            homepage=_WIKITEXT_HOME,
+            license="Creative Commons Attribution-ShareAlike 3.0 (text from Wikipedia).",
+            attribution=_WIKITEXT_CREDIT,
+            downloads=(Download("https://wikitext.smerity.com/wikitext-103-v1.zip", unpack="data.unpack:zip",
+                                sha256="242ba0f20b329cfdf1ccc61e9e9e5b59becf189db7f7a81cd2a0e2fc31539590",
+                                derived=True),),
+            in_mirror=False,
+        ),
+        Dataset(
             key="text",
             title="English text corpora (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown) and word-vector evaluation sets",
             files=_TEXT,
-            homepage="https://blog.salesforceresearch.com/the-wikitext-long-term-dependency-language-modeling-dataset/",
+            homepage=_WIKITEXT_HOME,
             license=(
                 "WikiText-2: CC BY-SA 3.0; Gutenberg selections: public domain; Brown corpus and Penn Treebank: "
                 "research use (no open licence); evaluation sets: as published by their authors."

@@ -5,8 +5,10 @@ import functools
 import hashlib
 import http.server
 import io
+import json
 import threading
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -135,8 +137,10 @@ def test_unreachable_publisher_gives_the_missing_message(tmp_path, toy):
 
 
 def test_registry_covers_every_shared_data_set_with_matching_checksums():
-    """Every file the registry lists exists in the shared mirror with the registered checksum."""
-    for key in DATASETS:
+    """Every file the registry lists for a mirrored data set exists in the shared mirror with its checksum."""
+    mirrored = [key for key, dataset in DATASETS.items() if dataset.in_mirror]
+    assert set(DATASETS) - set(mirrored) == {"wikitext-2", "wikitext-103"}
+    for key in mirrored:
         folder = dataset_dir(key, Locator.default())
         assert all((folder / f.path).stat().st_size == f.size for f in DATASETS[key].files), key
 
@@ -148,3 +152,68 @@ def test_every_download_names_an_existing_unpack_function():
         for download in dataset.downloads:
             module, function = download.unpack.split(":")
             assert callable(getattr(importlib.import_module(module), function)), download.unpack
+
+
+# --- WikiText: a publisher that gives the archive's checksum only ---------------------------------------------
+
+WIKI_SPLITS = {
+    "train": " = Valkyria Chronicles III = \n \n Senjō no Valkyria 3 : <unk> Chronicles . \n",
+    "valid": " = Homarus gammarus = \n \n Homarus gammarus is a large <unk> . \n",
+    "test": " = Robert Boulter = \n \n Robert Boulter is an English actor . \n",
+}
+
+
+@pytest.fixture
+def wikitext_2(http_root, monkeypatch):
+    """WikiText-2's registry entry pointed at a zip laid out like the publisher's, served on 127.0.0.1."""
+    www, base = http_root
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for split, text in WIKI_SPLITS.items():
+            archive.writestr(f"wikitext-2/wiki.{split}.tokens", text.encode())
+    (www / "wikitext-2-v1.zip").write_bytes(buffer.getvalue())
+    real = DATASETS["wikitext-2"]
+    download = replace(real.downloads[0], url=f"{base}/wikitext-2-v1.zip", sha256=sha(buffer.getvalue()))
+    monkeypatch.setitem(DATASETS, "wikitext-2", replace(real, downloads=(download,)))
+    return www
+
+
+def test_complete_wikitext_2_is_downloaded_checked_and_read_as_a_corpus(tmp_path, wikitext_2):
+    from data.text import load_corpus
+
+    locator = Locator((tmp_path / "nowhere",), tmp_path / "cache")
+    seen = []
+    articles = load_corpus("wikitext-2-full", locator, progress=lambda done, total, what: seen.append(what))
+    assert articles == [line for text in WIKI_SPLITS.values() for line in text.split("\n") if line.strip()]
+    assert seen and seen[-1].endswith("/wikitext-2-v1.zip")
+    # The unpacked files' checksums were recorded from the verified archive: a damaged file is refused.
+    train = tmp_path / "cache/wikitext-2/wikitext-2/wiki.train.tokens"
+    assert json.loads((train.parents[1] / locate.DERIVED_CHECKSUMS).read_text())["wikitext-2/wiki.train.tokens"]
+    train.write_text(" = Valkyria = \n")
+    with pytest.raises(ChecksumMismatch):
+        load_corpus("wikitext-2-full", locator)
+
+
+def test_an_archive_that_is_not_the_published_one_is_refused(tmp_path, wikitext_2):
+    (wikitext_2 / "wikitext-2-v1.zip").write_bytes(b"PK not the archive")
+    with pytest.raises(ChecksumMismatch, match="not the published one"):
+        dataset_dir("wikitext-2", Locator((), tmp_path / "cache"))
+    assert not (tmp_path / "cache" / "wikitext-2").exists()
+
+
+def test_offline_wikitext_names_the_publisher_url(tmp_path):
+    from data.text import load_corpus
+
+    with pytest.raises(DatasetMissing, match="https://wikitext.smerity.com/wikitext-103-v1.zip"):
+        load_corpus("wikitext-103", Locator((tmp_path,), tmp_path / "cache", allow_download=False))
+
+
+def test_an_unpacked_wikitext_copy_in_the_data_directory_is_used(tmp_path):
+    from data.text import load_corpus
+
+    for split, text in WIKI_SPLITS.items():
+        path = tmp_path / "mine/wikitext-2/wikitext-2" / f"wiki.{split}.tokens"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    locator = Locator((tmp_path / "mine",), tmp_path / "cache", allow_download=False)
+    assert load_corpus("wikitext-2-full", locator)[0] == " = Valkyria Chronicles III = "

@@ -72,3 +72,15 @@ def test_word_map_trains_on_an_uploaded_corpus_and_rejects_bad_files():
     app.file_uploader[0].set_value(("mine.txt", sentences.encode("latin-1"), "text/plain")).run()
     assert not app.exception, app.exception
     assert {m.label: m.value for m in app.metric}["Vocabulary"] == "10 words"
+
+
+def test_a_corpus_that_cannot_be_downloaded_says_where_to_get_it(monkeypatch):
+    """Offline, the complete WikiText-2 is named with its publisher URL; the page does not crash."""
+    monkeypatch.setenv("ML_ATLAS_OFFLINE", "1")
+    app = run("word_analogies.py")
+    app.selectbox[0].set_value("wikitext-2-full").run()
+    assert not app.exception
+    assert any("https://wikitext.smerity.com/wikitext-2-v1.zip" in e.value and "ML_ATLAS_DATA_DIR" in e.value
+               for e in app.error)
+    app.selectbox[0].set_value("english-mix").run()
+    assert not app.error and texts(app).count("closest to father") == 2
