@@ -6,8 +6,10 @@ Run with ``streamlit run app.py``. The navigation is built from
 import streamlit as st
 
 from components.catalog import GROUPS, PAGES
+from components.shell import keep_models_warm_between_runs
 from models.cache import ModelCache, quick_mode
 
+keep_models_warm_between_runs()
 st.set_page_config(page_title="ML Atlas", page_icon=":material/explore:", layout="wide")
 if quick_mode():
     st.warning("Quick mode (ML_ATLAS_QUICK=1): models are trained on small subsets for testing; "

@@ -1,6 +1,9 @@
-"""Keeping every page inside the app's navigation."""
+"""Keeping every page inside the app's navigation, and models warm between runs."""
+import sys
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import script_runner
 
 
 def ensure_app_navigation() -> None:
@@ -17,3 +20,21 @@ def ensure_app_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def keep_models_warm_between_runs() -> None:
+    """Stop Streamlit from resetting Keras after every script run.
+
+    After each run Streamlit calls ``keras.backend.clear_session()``, meant for
+    apps that build a new model on every run. ML Atlas loads each model once per
+    server process and shares it between sessions, so the reset does nothing
+    useful and costs a full garbage collection: about a fifth of a second of CPU
+    on every rerun of every user, measured on the digits page. Matplotlib
+    figures are still closed after each run, as Streamlit does.
+    """
+    script_runner._clean_problem_modules = _close_matplotlib_figures
+
+
+def _close_matplotlib_figures() -> None:
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -1,7 +1,7 @@
 """Draw a digit: a CNN trained on all of MNIST reads it live, shows what it saw and where it goes wrong."""
 import numpy as np
-import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
@@ -85,10 +85,10 @@ def draw_and_read(trained: TrainedDigits) -> None:
                 st.metric("Prediction", "Not sure")
                 st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
                            f"{CONFIDENT:.0%}). Try drawing the digit larger and more clearly.")
-            chart = px.bar(pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": reading.probabilities}),
-                           x="digit", y="probability", range_y=[0, 1], height=260)
-            chart.update_layout(margin={"t": 10, "b": 10}, xaxis_type="category")
-            st.plotly_chart(chart, width="stretch")
+            chart = go.Figure(go.Bar(x=[str(d) for d in range(10)], y=reading.probabilities))
+            chart.update_layout(height=260, margin={"t": 10, "b": 10}, xaxis={"type": "category", "title": "digit"},
+                                yaxis={"range": [0, 1], "title": "probability"})
+            st.plotly_chart(chart, width="stretch")  # graph_objects, not express: half the cost on every stroke
             st.caption("Probabilities: " + " · ".join(f"{d}: {p:.1%}" for d, p in enumerate(reading.probabilities)))
             st.image(upscaled(reading.prepared.image, 5), caption="What the network saw: 28×28 pixels", clamp=True)
 

@@ -59,67 +59,72 @@ def top_words(rows: pd.DataFrame) -> pd.DataFrame:
                         index=pd.Index(rows.word, name="word"))
 
 
+@st.fragment
+def review_and_verdict(model: SentimentModel, compare: bool) -> None:
+    """The review box, the verdict and the word contributions: scoring a review reruns only this part."""
+    st.subheader("Your review")
+    examples = model.report["examples"]
+    with st.expander("Try a review from the test set (including some this model gets wrong)"):
+        for i, example in enumerate(examples):
+            truth = "positive" if example["label"] else "negative"
+            st.button(f"{example['kind']} (labelled {truth}, model said {example['probability']:.0%} positive): "
+                      f"{preview(example['text'])}", key=f"example_{i}", on_click=set_review, args=(example["text"],))
+    text = st.text_area("Movie review", key="review", height=160,
+                        placeholder="e.g. The plot was thin, but the acting was superb and I loved every minute.")
+    st.button("Score the review", type="primary")
+
+    if not text.strip():
+        st.info("Type or paste a movie review above (in English), or pick an example, then press **Score the review**.")
+    else:
+        try:
+            verdict = score(model, text)
+        except InputError as error:
+            st.warning(str(error))
+            verdict = None
+        if verdict is not None:
+            cols = st.columns(3)
+            cols[0].metric("Verdict", verdict.label)
+            cols[1].metric("Probability positive", f"{verdict.probability:.1%}")
+            cols[2].metric("Words known to the model", f"{verdict.known_words} of {verdict.words_read}")
+            if verdict.truncated:
+                part = "first" if model.pipeline.truncating == "start" else "last"
+                st.info(f"Your review has {verdict.words_total} words; this model reads at most "
+                        f"{model.pipeline.max_length}, so it scored the {part} {verdict.words_read} words only.")
+
+            if compare:
+                st.subheader("All three models")
+                cols = st.columns(len(MODEL_NAMES))
+                for col, other in zip(cols, MODEL_NAMES):
+                    try:
+                        other_verdict = score(get_model(other), text)
+                        col.metric(f"{other.capitalize()} model", other_verdict.label)
+                        col.caption(f"{other_verdict.probability:.1%} probability positive. {TITLES[other]}.")
+                    except InputError as error:
+                        col.metric(f"{other.capitalize()} model", "no score")
+                        col.caption(str(error))
+
+            st.subheader("Which words pushed the score")
+            st.write(
+                "Measured by **occlusion**: each word is removed in turn and the review re-scored; the drop in the "
+                "probability of 'positive' is that word's contribution. Green words pushed towards positive, red towards "
+                "negative, the stronger the shade the bigger the push (hover a word for its number). Grey italic words are "
+                "not in the model's vocabulary."
+            )
+            contributions = word_contributions(model, text)
+            st.markdown(highlight_html(contributions), unsafe_allow_html=True)
+            ordered = contributions.sort_values("contribution")
+            left, right = st.columns(2)
+            left.caption("Pushed most towards **negative**")
+            left.table(top_words(ordered[ordered.contribution < 0].head(8)))
+            right.caption("Pushed most towards **positive**")
+            right.table(top_words(ordered[ordered.contribution > 0].tail(8)[::-1]))
+
+
 left, right = st.columns([2, 1])
 name = left.radio("Model", MODEL_NAMES, index=MODEL_NAMES.index("best"), format_func=TITLES.get)
 compare = right.toggle("Compare all three models")
 model = get_model(name)
-
-st.subheader("Your review")
-examples = model.report["examples"]
-with st.expander("Try a review from the test set (including some this model gets wrong)"):
-    for i, example in enumerate(examples):
-        truth = "positive" if example["label"] else "negative"
-        st.button(f"{example['kind']} (labelled {truth}, model said {example['probability']:.0%} positive): "
-                  f"{preview(example['text'])}", key=f"example_{i}", on_click=set_review, args=(example["text"],))
-text = st.text_area("Movie review", key="review", height=160,
-                    placeholder="e.g. The plot was thin, but the acting was superb and I loved every minute.")
-st.button("Score the review", type="primary")
-
-if not text.strip():
-    st.info("Type or paste a movie review above (in English), or pick an example, then press **Score the review**.")
-else:
-    try:
-        verdict = score(model, text)
-    except InputError as error:
-        st.warning(str(error))
-        verdict = None
-    if verdict is not None:
-        cols = st.columns(3)
-        cols[0].metric("Verdict", verdict.label)
-        cols[1].metric("Probability positive", f"{verdict.probability:.1%}")
-        cols[2].metric("Words known to the model", f"{verdict.known_words} of {verdict.words_read}")
-        if verdict.truncated:
-            part = "first" if model.pipeline.truncating == "start" else "last"
-            st.info(f"Your review has {verdict.words_total} words; this model reads at most "
-                    f"{model.pipeline.max_length}, so it scored the {part} {verdict.words_read} words only.")
-
-        if compare:
-            st.subheader("All three models")
-            cols = st.columns(len(MODEL_NAMES))
-            for col, other in zip(cols, MODEL_NAMES):
-                try:
-                    other_verdict = score(get_model(other), text)
-                    col.metric(f"{other.capitalize()} model", other_verdict.label)
-                    col.caption(f"{other_verdict.probability:.1%} probability positive. {TITLES[other]}.")
-                except InputError as error:
-                    col.metric(f"{other.capitalize()} model", "no score")
-                    col.caption(str(error))
-
-        st.subheader("Which words pushed the score")
-        st.write(
-            "Measured by **occlusion**: each word is removed in turn and the review re-scored; the drop in the "
-            "probability of 'positive' is that word's contribution. Green words pushed towards positive, red towards "
-            "negative, the stronger the shade the bigger the push (hover a word for its number). Grey italic words are "
-            "not in the model's vocabulary."
-        )
-        contributions = word_contributions(model, text)
-        st.markdown(highlight_html(contributions), unsafe_allow_html=True)
-        ordered = contributions.sort_values("contribution")
-        left, right = st.columns(2)
-        left.caption("Pushed most towards **negative**")
-        left.table(top_words(ordered[ordered.contribution < 0].head(8)))
-        right.caption("Pushed most towards **positive**")
-        right.table(top_words(ordered[ordered.contribution > 0].tail(8)[::-1]))
+review_and_verdict(model, compare)
 
 st.subheader(f"Model report: {TITLES[name]}")
 report = model.report
