@@ -1,50 +1,70 @@
-"""Many users at once: N concurrent real browser sessions repeating a page's main interaction.
+"""Many users at once: N concurrent sessions repeating a page's main interaction against one server.
 
 Run from the project root (inside the heavy-run lock)::
 
     flock /tmp/ml-atlas-heavy.lock .venv/bin/python -m bench.load --page digits --sessions 20 --seconds 60
     flock /tmp/ml-atlas-heavy.lock .venv/bin/python -m bench.load --page sentiment --all-models
+    flock /tmp/ml-atlas-heavy.lock .venv/bin/python -m bench.load --page digits --client browser
 
 Starts one app server on 127.0.0.1 with this environment (so ``ML_ATLAS_MODEL_DIR`` and
-``ML_ATLAS_QUICK`` pass through), or uses ``--url``; opens N browser contexts in one headless
-Chromium; each session repeats the page's main interaction for ``--seconds``:
+``ML_ATLAS_QUICK`` pass through), or uses ``--url``. Each of N sessions repeats the page's main
+interaction for ``--seconds``, back to back (no pause between interactions, so N sessions are a
+heavier load than N people):
 
-- digits: draw a stroke on the canvas, wait until the metric "Prediction" shows a reading, press
-  Clear (the next stroke then changes it again);
+- digits: draw a digit (a "1" and a "7" alternately) and wait for the prediction, which must be
+  that digit;
 - sentiment: type a review (alternately positive and negative), press "Score the review", wait
-  until the metric "Verdict" changes.
+  for the verdict, which must be the review's.
 
-Latency is measured in the page, from the interaction to the new result on screen. Reports
-errors (timeouts, exception boxes, st.error text), p50/p95 latency, interactions completed and the
-server's memory (its process and children, from /proc): after the first session, after all N,
-and the peak. ``--all-models`` first opens every page once so every model is loaded.
-Chromium runs on the same CPUs as the server, so latencies include the browser's own work.
+Two clients (``--client``):
+
+- ``protocol`` (default): each session is a websocket speaking Streamlit's own protocol, as the
+  browser does (see ``bench/streamlit_protocol.py``); the drawing is sent as the canvas sends it,
+  a PNG data URL. Latency is from sending the change to the end of the run it causes. Nothing is
+  rendered, so the server gets the machine's CPUs to itself.
+- ``browser``: N contexts in one headless Chromium, drawing with the mouse and typing; latency is
+  measured in the page, up to the result on screen. Chromium runs on the same CPUs as the
+  server, so the latencies include the browser's own work for N tabs.
+
+Reports errors (timeouts, exception boxes, st.error text, a wrong result), p50/p95 latency,
+interactions completed and the server's memory (its process and children, from /proc): after the
+first session, after all N, and the peak. ``--all-models`` first opens every page once in a
+browser so every model is loaded.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import contextlib
+import io
+import json
 import os
 import sys
 import time
 from dataclasses import dataclass, field
 
+from PIL import Image, ImageDraw
+
 from bench.browser_session import (VIEWPORT, MemorySampler, app_server, chromium, gib, machine_description,
                                    machine_load, metric_value, page_errors, percentile, stop_on_sigterm,
                                    timed_metric_change, tree_cpu_seconds, wait_idle,
                                    wait_main_output)
+from bench.streamlit_protocol import ProtocolSession, json_value, press, text_value
 from components.catalog import PAGES
 
 TARGET_P95_MS = 1000.0
 TARGET_MEMORY = 3 * 2**30
 OPEN_AT_ONCE = 4
 OPEN_TIMEOUT_MS = 120_000
+CANVAS_SIZE = 280
 POSITIVE = "A wonderful, moving film. The acting was superb, the story was beautiful and I loved every minute of it."
 NEGATIVE = "A dull, boring mess. The plot was awful, the acting was terrible and it was a complete waste of time."
-# Strokes on the 280x280 canvas as (x, y) fractions: a "1" and a "7", drawn alternately.
-STROKES = (
-    [(0.5, 0.15), (0.5, 0.35), (0.5, 0.55), (0.5, 0.85)],
-    [(0.25, 0.2), (0.5, 0.2), (0.75, 0.2), (0.6, 0.5), (0.45, 0.85)],
+REVIEWS = (("Positive", POSITIVE), ("Negative", NEGATIVE))
+# Strokes on the canvas as (x, y) fractions: a "1" and a "7", drawn alternately.
+DIGITS = (
+    (1, [(0.5, 0.15), (0.5, 0.35), (0.5, 0.55), (0.5, 0.85)]),
+    (7, [(0.25, 0.2), (0.5, 0.2), (0.75, 0.2), (0.6, 0.5), (0.45, 0.85)]),
 )
 
 
@@ -52,7 +72,7 @@ STROKES = (
 class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=lambda: {"timeout": 0, "exception box / error text": 0,
-                                                            "other": 0})
+                                                            "wrong result": 0, "other": 0})
     examples: list[str] = field(default_factory=list)
 
     def error(self, kind: str, detail: str) -> None:
@@ -61,13 +81,53 @@ class Tally:
             self.examples.append(f"{kind}: {detail[:300]}")
 
 
-class DigitsSession:
+class PageError(Exception):
+    """The page showed an exception box or error text."""
+
+
+class WrongResult(Exception):
+    """The page showed a result, but not the one the input calls for."""
+
+
+# ----------------------------------------------------------------------------- browser sessions
+
+
+class BrowserSession:
+    """A page in its own browser context; subclasses say how to interact."""
+
+    url_path = ""
+
+    def __init__(self, browser, url: str, timeout_ms: float):
+        self.browser, self.url, self.timeout_ms, self.round = browser, url, timeout_ms, 0
+        self.context = self.page = None
+
+    async def open(self, timeout_ms: float | None = None) -> None:
+        self.context = await self.browser.new_context(viewport=VIEWPORT)
+        self.page = await self.context.new_page()
+        await self.reopen(timeout_ms)
+
+    async def reopen(self, timeout_ms: float | None = None) -> None:
+        """Load the page afresh, as a user reloads after an error."""
+        timeout_ms = timeout_ms or self.timeout_ms
+        await self.page.goto(f"{self.url}/{self.url_path}", timeout=timeout_ms)
+        await wait_main_output(self.page, self.url_path, timeout_ms)
+        await wait_idle(self.page, timeout_ms)
+
+    async def close(self) -> None:
+        if self.context is not None:
+            await self.context.close()
+
+    async def interact(self) -> float:
+        ms = await self._interact()
+        if errors := await page_errors(self.page):
+            raise PageError(" | ".join(errors))
+        return ms
+
+
+class BrowserDigits(BrowserSession):
     """Draw a stroke, wait for the prediction; clear, wait for the empty canvas; repeat."""
 
-    url_path, label = "digits", "Prediction"
-
-    def __init__(self, page, timeout_ms: float):
-        self.page, self.timeout_ms, self.round = page, timeout_ms, 0
+    url_path = "digits"
 
     async def _canvas_box(self) -> dict:
         """The drawing canvas's box on screen, once it is in view and the layout around it has settled."""
@@ -86,17 +146,18 @@ class DigitsSession:
             await asyncio.sleep(0.05)
         raise TimeoutError("the drawing canvas did not appear")
 
-    async def interact(self) -> float:
+    async def _interact(self) -> float:
         box = await self._canvas_box()
-        points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-                  for fx, fy in STROKES[self.round % len(STROKES)]]
+        digit, strokes = DIGITS[self.round % len(DIGITS)]
         self.round += 1
+        points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in strokes]
         mouse = self.page.mouse
         await mouse.move(*points[0])
         await mouse.down()
         for x, y in points[1:]:
             await mouse.move(x, y, steps=4)
-        _, ms = await timed_metric_change(self.page, self.label, "—", mouse.up, self.timeout_ms)
+        reading, ms = await timed_metric_change(self.page, "Prediction", "—", mouse.up, self.timeout_ms)
+        check_digit(digit, reading)
         await self.page.get_by_role("button", name="Clear").click()
         await self.page.wait_for_function(
             "() => document.querySelector('[data-testid=\"stMain\"]') && "
@@ -106,66 +167,146 @@ class DigitsSession:
         return ms
 
 
-class SentimentSession:
+class BrowserSentiment(BrowserSession):
     """Type a review (alternately positive and negative), press "Score the review", wait for the new verdict."""
 
-    url_path, label = "sentiment", "Verdict"
+    url_path = "sentiment"
 
-    def __init__(self, page, timeout_ms: float):
-        self.page, self.timeout_ms, self.round = page, timeout_ms, 0
-
-    async def interact(self) -> float:
-        review = (POSITIVE, NEGATIVE)[self.round % 2]
+    async def _interact(self) -> float:
+        expected, review = REVIEWS[self.round % len(REVIEWS)]
         self.round += 1
-        previous = await metric_value(self.page, self.label)
+        previous = await metric_value(self.page, "Verdict")
         await self.page.get_by_label("Movie review").fill(review)
         button = self.page.get_by_role("button", name="Score the review")
-        _, ms = await timed_metric_change(self.page, self.label, previous, button.click, self.timeout_ms)
+        verdict, ms = await timed_metric_change(self.page, "Verdict", previous, button.click, self.timeout_ms)
         await wait_idle(self.page, self.timeout_ms)
+        check_verdict(expected, verdict)
         return ms
 
 
-SESSIONS = {"digits": DigitsSession, "sentiment": SentimentSession}
+# ----------------------------------------------------------------------------- protocol sessions
 
 
-async def open_session(browser, url: str, kind, timeout_ms: float):
-    context = await browser.new_context(viewport=VIEWPORT)
-    page = await context.new_page()
-    await page.goto(f"{url}/{kind.url_path}", timeout=timeout_ms)
-    await wait_main_output(page, kind.url_path, timeout_ms)
-    await wait_idle(page, timeout_ms)
-    return context, kind(page, timeout_ms)
+class ProtocolPage:
+    """A page driven over Streamlit's websocket protocol; subclasses say how to interact."""
+
+    url_path = ""
+
+    def __init__(self, url: str, timeout_ms: float):
+        self.url, self.timeout = url, timeout_ms / 1000
+        self.session, self.round = None, 0
+
+    async def open(self, timeout_ms: float | None = None) -> None:
+        await self.reopen(timeout_ms)
+
+    async def reopen(self, timeout_ms: float | None = None) -> None:
+        await self.close()
+        self.session = ProtocolSession(self.url, self.url_path, self.timeout)
+        run = await self.session.open(timeout=timeout_ms / 1000 if timeout_ms else None)
+        if run.errors:
+            raise PageError(" | ".join(run.errors))
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def interact(self) -> float:
+        run = await self._interact()
+        if run.errors:
+            raise PageError(" | ".join(run.errors))
+        return run.seconds * 1000
+
+
+class ProtocolDigits(ProtocolPage):
+    """Send a drawn digit as the canvas does (its PNG as a data URL) and read the prediction."""
+
+    url_path = "digits"
+    drawings = None
+
+    async def _interact(self):
+        if ProtocolDigits.drawings is None:  # drawn once, shared by every session: the client stays cheap
+            ProtocolDigits.drawings = [canvas_state(strokes) for _, strokes in DIGITS]
+        index = self.round % len(DIGITS)
+        self.round += 1
+        canvas = self.session.widget("bidi_component", "drawable")
+        run = await self.session.interact(json_value(canvas, self.drawings[index]), fragment_id=canvas.fragment_id)
+        if not run.errors:
+            check_digit(DIGITS[index][0], run.metrics.get("Prediction"))
+        return run
+
+
+class ProtocolSentiment(ProtocolPage):
+    """Type a review and press "Score the review", as the browser sends them, and read the verdict."""
+
+    url_path = "sentiment"
+
+    async def _interact(self):
+        expected, review = REVIEWS[self.round % len(REVIEWS)]
+        self.round += 1
+        box, button = self.session.widget("text_area", "Movie review"), self.session.widget("button", "Score the review")
+        run = await self.session.interact(text_value(box, review), press(button))
+        if not run.errors:
+            check_verdict(expected, run.metrics.get("Verdict"))
+        return run
+
+
+def canvas_state(strokes: list[tuple[float, float]]) -> str:
+    """The canvas component's state after drawing ``strokes``: white on black, 20 px brush, as a PNG data URL."""
+    image = Image.new("RGBA", (CANVAS_SIZE, CANVAS_SIZE), (0, 0, 0, 255))
+    points = [(x * CANVAS_SIZE, y * CANVAS_SIZE) for x, y in strokes]
+    ImageDraw.Draw(image).line(points, fill=(255, 255, 255, 255), width=20, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return json.dumps({"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data_url}})
+
+
+def check_digit(digit: int, reading: str | None) -> None:
+    if not (reading or "").startswith(f"{digit} "):
+        raise WrongResult(f"drew a {digit}, the page read {reading!r}")
+
+
+def check_verdict(expected: str, verdict: str | None) -> None:
+    if verdict != expected:
+        raise WrongResult(f"a {expected.lower()} review, the page said {verdict!r}")
+
+
+SESSIONS = {
+    "browser": {"digits": BrowserDigits, "sentiment": BrowserSentiment},
+    "protocol": {"digits": ProtocolDigits, "sentiment": ProtocolSentiment},
+}
 
 
 async def interact_once(session, tally: Tally, record: bool) -> bool:
     """One interaction; latency recorded when ``record``; errors always. False when the page needs reloading."""
     try:
         ms = await session.interact()
-    except (TimeoutError, asyncio.TimeoutError) as error:
-        tally.error("timeout", str(error))
+    except PageError as error:
+        tally.error("exception box / error text", str(error))
         return False
-    except Exception as error:  # a Playwright timeout or a closed page: count it, recover, go on
+    except WrongResult as error:
+        tally.error("wrong result", str(error))
+        return False
+    except (TimeoutError, asyncio.TimeoutError) as error:
+        tally.error("timeout", str(error) or type(error).__name__)
+        return False
+    except Exception as error:  # a Playwright timeout, a closed page or socket: count it, recover, go on
         kind = "timeout" if "Timeout" in type(error).__name__ else "other"
         tally.error(kind, f"{type(error).__name__}: {error}")
-        return False
-    if errors := await page_errors(session.page):
-        tally.error("exception box / error text", " | ".join(errors))
         return False
     if record:
         tally.latencies_ms.append(ms)
     return True
 
 
-async def run_session(session, url: str, deadline: float, tally: Tally) -> int:
+async def run_session(session, deadline: float, tally: Tally) -> int:
     done = 0
     while time.perf_counter() < deadline:
         if await interact_once(session, tally, record=True):
             done += 1
         else:  # start from a fresh page after an error, as a user would reload
             try:
-                await session.page.goto(f"{url}/{session.url_path}")
-                await wait_main_output(session.page, session.url_path, session.timeout_ms)
-                await wait_idle(session.page, session.timeout_ms)
+                await session.reopen()
             except Exception as error:
                 tally.error("other", f"reload failed: {error}")
                 await asyncio.sleep(1)
@@ -212,30 +353,37 @@ def check_models(page: str, allow_training: bool) -> None:
 
 
 async def bench(args) -> None:
-    kind = SESSIONS[args.page]
     timeout_ms = args.timeout * 1000
-    print(f"Load test: page '{args.page}', {args.sessions} concurrent sessions for {args.seconds:.0f} s")
+    print(f"Load test: page '{args.page}', {args.sessions} concurrent {args.client} sessions for {args.seconds:.0f} s, "
+          "each repeating the interaction back to back")
     print(f"Machine: {machine_description()}")
-    print("Note: the one headless Chromium driving all sessions shares these CPUs with the server, so the "
-          "latencies below include the browser's own rendering work.")
-    async with chromium() as browser:
+    if args.client == "browser":
+        print("Note: the one headless Chromium driving all sessions shares these CPUs with the server, so the "
+              "latencies below include the browser's own rendering work.")
+    async with contextlib.AsyncExitStack() as stack:
+        browser = (await stack.enter_async_context(chromium())
+                   if args.client == "browser" or args.all_models else None)
         if args.url:
-            url, server = args.url.rstrip("/"), None
-            print(f"Server: {url} (given; its memory is not measured)")
-            await run(browser, url, None, kind, args, timeout_ms)
+            print(f"Server: {args.url} (given; its memory is not measured)")
+            await run(browser, args.url.rstrip("/"), None, args, timeout_ms)
         else:
-            async with app_server() as server:
-                print(f"Server: {server.url} (started by this script, pid {server.process.pid}; log {server.log.name})")
-                sampler = MemorySampler(server.process.pid)
-                sampler.start()
-                try:
-                    await run(browser, server.url, sampler, kind, args, timeout_ms)
-                finally:
-                    await sampler.stop()
+            server = await stack.enter_async_context(app_server())
+            print(f"Server: {server.url} (started by this script, pid {server.process.pid}; log {server.log.name})")
+            sampler = MemorySampler(server.process.pid)
+            sampler.start()
+            try:
+                await run(browser, server.url, sampler, args, timeout_ms)
+            finally:
+                await sampler.stop()
     print(f"Machine load at the end: {machine_load()}")
 
 
-async def run(browser, url: str, sampler: MemorySampler | None, kind, args, timeout_ms: float) -> None:
+def new_session(browser, url: str, args, timeout_ms: float):
+    kind = SESSIONS[args.client][args.page]
+    return kind(browser, url, timeout_ms) if args.client == "browser" else kind(url, timeout_ms)
+
+
+async def run(browser, url: str, sampler: MemorySampler | None, args, timeout_ms: float) -> None:
     memory = sampler.sample if sampler else (lambda: None)
     if args.all_models:
         print("Opening every page once to load every model:")
@@ -247,42 +395,43 @@ async def run(browser, url: str, sampler: MemorySampler | None, kind, args, time
                   f"{'met' if loaded.hwm <= TARGET_MEMORY else 'NOT met'}]")
 
     tally = Tally()
-    contexts = []
+    sessions = []
     try:
-        first = await open_session(browser, url, kind, timeout_ms)
-        contexts.append(first[0])
-        await interact_once(first[1], tally, record=False)  # loads the model into the server if not loaded yet
+        first = new_session(browser, url, args, timeout_ms)
+        sessions.append(first)
+        await first.open(max(timeout_ms, OPEN_TIMEOUT_MS))
+        await interact_once(first, tally, record=False)  # loads the model into the server if not loaded yet
         after_first = memory()
 
         opening_gate = asyncio.Semaphore(OPEN_AT_ONCE)
 
         async def open_one():
+            session = new_session(browser, url, args, timeout_ms)
             try:
                 async with opening_gate:  # setup, not measured: users arrive over time, not in one burst
-                    opened = await open_session(browser, url, kind, max(timeout_ms, OPEN_TIMEOUT_MS))
-                contexts.append(opened[0])
-                return opened[1]
+                    await session.open(max(timeout_ms, OPEN_TIMEOUT_MS))
+                return session
             except Exception as error:
+                await session.close()
                 tally.error("timeout" if "Timeout" in type(error).__name__ else "other",
-                            f"opening the page: {str(error).splitlines()[0]}")
+                            f"opening the page: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
                 return None
 
         opening = time.perf_counter()
-        others = await asyncio.gather(*(open_one() for _ in range(args.sessions - 1)))
-        sessions = [first[1]] + [s for s in others if s is not None]
+        sessions += [s for s in await asyncio.gather(*(open_one() for _ in range(args.sessions - 1))) if s]
         print(f"Opened {len(sessions)} sessions in {time.perf_counter() - opening:.1f} s; "
               f"load average {machine_load()}")
 
         cpu_before = tree_cpu_seconds(sampler.pid) if sampler else 0.0
         started = time.perf_counter()
         deadline = started + args.seconds
-        done = await asyncio.gather(*(run_session(s, url, deadline, tally) for s in sessions))
+        done = await asyncio.gather(*(run_session(s, deadline, tally) for s in sessions))
         elapsed = time.perf_counter() - started
         server_cpu = tree_cpu_seconds(sampler.pid) - cpu_before if sampler else None
         after_all = memory()
     finally:
-        for context in contexts:
-            await context.close()
+        for session in sessions:
+            await session.close()
 
     errors = sum(tally.errors.values())
     print(f"Load average during the run: {machine_load()}")
@@ -299,7 +448,7 @@ async def run(browser, url: str, sampler: MemorySampler | None, kind, args, time
               f"[target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if p95 <= TARGET_P95_MS else 'NOT met'}]")
     if sampler:
         print(f"Server CPU during the run: {server_cpu:.1f} s in {elapsed:.1f} s ({server_cpu / elapsed:.2f} of "
-              f"{os.cpu_count()} cores on average; the rest of the busy time is Chromium and other processes)")
+              f"{os.cpu_count()} cores on average; the rest of the busy time is the client and other processes)")
         growth = (after_all.rss - after_first.rss) / max(1, len(sessions) - 1)
         print(f"Server memory after the first session: {gib(after_first.rss)}; after all {len(sessions)} sessions: "
               f"{gib(after_all.rss)} ({growth / 2**20:+.1f} MiB per extra session; a model loaded per session "
@@ -311,7 +460,9 @@ async def run(browser, url: str, sampler: MemorySampler | None, kind, args, time
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--page", choices=sorted(SESSIONS), default="digits")
+    parser.add_argument("--page", choices=["digits", "sentiment"], default="digits")
+    parser.add_argument("--client", choices=sorted(SESSIONS), default="protocol",
+                        help="Streamlit's websocket protocol (default) or headless Chromium tabs")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--url", help="use this running server instead of starting one")
