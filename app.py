@@ -6,7 +6,7 @@ Run with ``streamlit run app.py``. The navigation is built from
 import streamlit as st
 
 from components.catalog import GROUPS, PAGES
-from components.shell import keep_models_warm_between_runs
+from components.shell import import_heavy_libraries_in_background, keep_models_warm_between_runs
 from models.cache import ModelCache, quick_mode
 
 keep_models_warm_between_runs()
@@ -26,3 +26,4 @@ for group in GROUPS:
         navigation[group] = pages
 
 st.navigation(navigation).run()
+import_heavy_libraries_in_background()  # after the page is drawn, so the first page is not kept waiting

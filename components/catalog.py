@@ -53,8 +53,8 @@ _CARDS: tuple[PageCard, ...] = (
         "t-SNE or PCA, clustered, and searchable.",
         data="english-mix (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown, 10,000 IMDB reviews) "
         "or your .txt corpus",
-        models=("word2vec-cbow", "word2vec-skipgram"),
-        module="models.word2vec",
+        models=("word-map-cbow", "word-map-skipgram"),  # trained when both the vectors and their map are
+        module="models.word2vec_map",
     ),
     PageCard(
         script="pages/word_analogies.py",

@@ -1,5 +1,7 @@
 """Keeping every page inside the app's navigation, and models warm between runs."""
+import importlib
 import sys
+import threading
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -38,3 +40,23 @@ def keep_models_warm_between_runs() -> None:
 def _close_matplotlib_figures() -> None:
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+HEAVY_LIBRARIES = ("keras", "prophet", "statsmodels.api", "sklearn.ensemble", "surprise")
+"""Imported once per server process in the background; TensorFlow (under keras) alone takes about 4 s."""
+
+
+@st.cache_resource(show_spinner=False)
+def import_heavy_libraries_in_background() -> threading.Thread:
+    """Start importing the model pages' libraries, once per server process, after the first page is drawn.
+
+    The first visit to a model page then finds them imported instead of
+    waiting seconds for TensorFlow. Nothing is trained or loaded here.
+    """
+    def import_all() -> None:
+        for name in HEAVY_LIBRARIES:
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=import_all, name="ml-atlas-imports", daemon=True)
+    thread.start()
+    return thread

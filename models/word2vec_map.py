@@ -2,19 +2,22 @@
 
 The source article's t-SNE figure showed numbers and years forming their own
 clusters; :func:`word_kind` labels them so the map can be coloured that way.
+A t-SNE of a thousand words takes seconds, so maps of the app's models are
+kept in the model cache (:func:`saved_projection`) and the default map of each
+is pre-trained with the models.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
-from sklearn.manifold import TSNE
 
+from models.cache import ArtifactSpec, ModelCache, TrainingProgress
 from models.errors import InputError
-from models.word2vec import UNK, WordVectors
+from models.pretrain import Pretrainable
+from models.word2vec import ARCHITECTURES, UNK, WordVectors, is_trained, model_spec, pretrained
 
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
@@ -48,6 +51,10 @@ def project(vectors: WordVectors, n_words: int = 1000, method: str = "t-SNE", di
     Columns: word, rank (1 = most frequent), kind, cluster (k-means on the unit
     vectors, numbered from 1), x, y and z for 3-D. t-SNE runs on cosine distances.
     """
+    from sklearn.cluster import KMeans  # here, not at the top: the home page reads this module's training status
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
     ids = frequent_words(vectors, n_words)
     if len(ids) < max(5, dimensions + 1):
         raise InputError("Too few words to draw a map: train on a longer corpus.")
@@ -66,3 +73,53 @@ def project(vectors: WordVectors, n_words: int = 1000, method: str = "t-SNE", di
     for axis, column in zip("xyz", coordinates.T):
         frame[axis] = column
     return frame
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """What a map is drawn with (the page's defaults)."""
+
+    n_words: int = 500
+    method: str = "t-SNE"
+    dimensions: int = 2
+    perplexity: float = 30.0
+    iterations: int = 1000
+    clusters: int = 10
+
+
+def saved_projection(architecture: str, corpus: str, vectors: WordVectors, settings: MapSettings,
+                     progress: TrainingProgress | None = None) -> pd.DataFrame:
+    """The map of the app's model for (architecture, named corpus), from the model cache or projected and saved."""
+    spec = ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key)
+
+    def compute(folder, progress: TrainingProgress) -> None:
+        progress.update(0.0, f"Projecting {settings.n_words:,} words with {settings.method}")
+        project(vectors, **asdict(settings)).to_csv(folder / "map.csv", index=False)
+
+    def load(folder) -> pd.DataFrame:
+        # keep_default_na=False: words such as "nan", "null" or "n/a" stay words
+        return pd.read_csv(folder / "map.csv", keep_default_na=False,
+                           dtype={"word": str, "kind": str, "cluster": str})
+
+    return ModelCache().get_or_train(spec, compute, load, progress)
+
+
+def _default_map(architecture: str, progress: TrainingProgress) -> pd.DataFrame:
+    return saved_projection(architecture, "english-mix", pretrained(architecture, "english-mix").vectors, MapSettings(),
+                            progress)
+
+
+def _has_default_map(architecture: str) -> bool:
+    spec = ArtifactSpec("word-map", asdict(MapSettings()), model_spec(architecture, "english-mix").key)
+    return is_trained(architecture, "english-mix") and ModelCache().has(spec)
+
+
+PRETRAINABLE = [
+    Pretrainable(
+        name=f"word-map-{architecture}",
+        description=f"default t-SNE map of the word2vec {label} vectors (english-mix)",
+        train=lambda progress, a=architecture: _default_map(a, progress),
+        is_trained=lambda a=architecture: _has_default_map(a),
+    )
+    for architecture, label in ARCHITECTURES.items()
+]

@@ -1,4 +1,6 @@
 """Word map: word2vec vectors of the most frequent words projected with t-SNE or PCA."""
+from dataclasses import asdict
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -11,7 +13,7 @@ from components.word_models import corpus_model, keep_uploaded_model, loaded_mod
 from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES, read_uploaded_corpus
 from models.errors import InputError
 from models.word2vec import ARCHITECTURES, TrainedModel, trained_on_upload
-from models.word2vec_map import project
+from models.word2vec_map import MapSettings, project, saved_projection
 
 ensure_app_navigation()
 
@@ -39,10 +41,13 @@ def model(architecture: str, corpus: str, upload: tuple[str, bytes] | None) -> T
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def projection(model_key: tuple, n_words: int, method: str, dimensions: int, perplexity: float, iterations: int,
-               clusters: int) -> pd.DataFrame:
-    """The map, cached per (model, words, parameters)."""
-    return project(loaded_models()[model_key].vectors, n_words, method, dimensions, perplexity, iterations, clusters)
+def projection(model_key: tuple[str, str], settings: MapSettings) -> pd.DataFrame:
+    """The map per (model, words, parameters): kept in the model cache for the app's models, in memory for uploads."""
+    architecture, corpus = model_key
+    vectors = loaded_models()[model_key].vectors
+    if corpus.startswith("upload:"):
+        return project(vectors, **asdict(settings))
+    return saved_projection(architecture, corpus, vectors, settings)
 
 
 left, right = st.columns(2)
@@ -94,7 +99,7 @@ search = st.text_input("Find a word (it and its nearest neighbours are highlight
 
 with st.status(f"Projecting {n_words:,} words with {method}...", expanded=False) as status:
     try:
-        frame = projection(model_key, n_words, method, dimensions, float(perplexity), iterations, clusters)
+        frame = projection(model_key, MapSettings(n_words, method, dimensions, float(perplexity), iterations, clusters))
     except InputError as error:
         status.update(label="No map", state="error")
         st.error(str(error))

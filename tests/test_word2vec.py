@@ -12,7 +12,7 @@ from models.word2vec import (PRETRAINABLE, UNK, Word2VecConfig, WordVectors, cbo
                              keep_probability, learning_rate, noise_distribution, noise_table, skipgram_pairs,
                              subsample, tokenize)
 from models.word2vec_eval import analogy_accuracy, evaluation_table, similarity_correlation
-from models.word2vec_map import project, word_kind
+from models.word2vec_map import MapSettings, project, saved_projection, word_kind
 
 
 def test_tokenizer_matches_basic_english():
@@ -200,6 +200,21 @@ def test_word_kinds_and_the_map():
     assert len(frame) == 40 and {"x", "y", "z", "cluster", "kind"} <= set(frame.columns)
     assert UNK not in set(frame.word) and "," not in set(frame.word) and frame.cluster.nunique() == 4
     assert len(project(vectors, 30, "t-SNE", 2, perplexity=5, iterations=250)) == 30
+
+
+def test_maps_of_the_app_models_are_saved_and_read_back_word_for_word(tmp_path, monkeypatch):
+    from models import word2vec_map
+
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
+    words = [UNK, "nan", "null", "true", "1999", *[f"w{i}" for i in range(40)]]
+    vectors = WordVectors(words, np.random.default_rng(1).normal(size=(len(words), 8)), np.arange(len(words))[::-1])
+    settings = MapSettings(n_words=30, method="PCA", clusters=3)
+    first = saved_projection("cbow", "ptb", vectors, settings)
+    monkeypatch.setattr(word2vec_map, "project", lambda *args, **kwargs: pytest.fail("projected again"))
+    again = saved_projection("cbow", "ptb", vectors, settings)
+    pd.testing.assert_frame_equal(first, again)
+    assert {"nan", "null", "true"} <= set(again.word) and again.kind[again.word == "1999"].item() == "year"
+    assert len(list(tmp_path.glob("word-map-*"))) == 1
 
 
 def test_pretrainable_models_and_a_light_import():
