@@ -102,12 +102,21 @@ class KerasSentiment(SentimentModel):
 
     def __init__(self, name: str, pipeline: TextPipeline, keras_model: Any, report: dict[str, Any]):
         self.name, self.pipeline, self.keras_model, self.report = name, pipeline, keras_model, report
+        masks_padding = bool(keras_model.get_layer("embedding").get_config().get("mask_zero"))
+        self.pads_to_longest = masks_padding and keras_model.input_shape[1] is None
 
     def predict_tokens(self, token_lists: list[list[str]]) -> np.ndarray:
-        """Batches of up to 256 through ``predict_on_batch`` (one compiled call, no eager per-step overhead)."""
-        ids = self.pipeline.encode_tokens(token_lists)
-        chunks = [self.keras_model.predict_on_batch(ids[i:i + 256]) for i in range(0, len(ids), 256)]
-        return np.concatenate(chunks).reshape(-1).astype(float) if chunks else np.zeros(0)
+        """Batches of up to 256 texts of similar length through ``predict_on_batch`` (one compiled call each).
+
+        A network that masks padding (and takes any length) reads each batch padded only to its longest text.
+        """
+        order = np.argsort([len(tokens) for tokens in token_lists], kind="stable")
+        probabilities = np.zeros(len(token_lists))
+        for start in range(0, len(order), 256):
+            batch = order[start:start + 256]
+            ids = self.pipeline.encode_tokens([token_lists[i] for i in batch], to_longest=self.pads_to_longest)
+            probabilities[batch] = np.asarray(self.keras_model.predict_on_batch(ids)).reshape(-1)
+        return probabilities
 
 
 class TfidfSentiment(SentimentModel):
@@ -200,8 +209,12 @@ def _network(settings: dict[str, Any]):
     import keras
     from keras import layers
 
-    inputs = keras.Input((settings["max_length"],), dtype="int32", name="word_ids")
+    inputs = keras.Input((None,), dtype="int32", name="word_ids")
     x = layers.Embedding(settings["vocab_size"], settings["embedding"], mask_zero=settings["mask"], name="embedding")(inputs)
+    if settings.get("word_dropout"):  # drops whole words: the network cannot lean on any single one
+        x = layers.Dropout(settings["word_dropout"], noise_shape=(None, None, 1), name="word_dropout")(x)
+    if settings.get("embedding_dropout"):
+        x = layers.SpatialDropout1D(settings["embedding_dropout"], name="embedding_dropout")(x)
     lstm = layers.LSTM(settings["units"], return_sequences=settings["pooling"], name="lstm")
     x = layers.Bidirectional(lstm, name="bidirectional")(x) if settings["bidirectional"] else lstm(x)
     if settings["pooling"]:
@@ -239,6 +252,38 @@ def _callbacks(settings: dict[str, Any], progress: TrainingProgress, batches: in
     return [Report(), stop]
 
 
+def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size: int, seed: int | None = None,
+                   to_longest: bool = True):
+    """A ``tf.data`` set of batches of reviews of similar length, and how many batches it has.
+
+    A padded step costs an LSTM as much as a word, and most reviews are far
+    shorter than ``max_length``: for a network that masks padding
+    (``to_longest``), padding each batch only to its longest review (see
+    :meth:`TextPipeline.pad`) cuts an epoch's work by more than half. A network that reads its padding gets
+    every batch at ``max_length``, as it will be used. With a ``seed`` the
+    grouping (by length within ±10 %) and the order of the batches are drawn
+    anew every epoch.
+    """
+    import tensorflow as tf
+
+    ids = [pipeline.ids(pipeline.kept(tokens)) for tokens in map(pipeline.tokenize, texts)]
+    lengths = np.array([len(row) for row in ids], dtype=float)
+    rng = np.random.default_rng(seed)
+
+    def batches():
+        jitter = rng.uniform(0.9, 1.1, len(ids)) if seed is not None else 1.0
+        by_length = np.argsort(lengths * jitter, kind="stable")
+        groups = [by_length[i:i + batch_size] for i in range(0, len(ids), batch_size)]
+        if seed is not None:
+            rng.shuffle(groups)
+        for group in groups:
+            yield pipeline.pad([ids[i] for i in group], to_longest), labels[group]
+
+    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.as_dtype(labels.dtype)))
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature).prefetch(2)
+    return dataset, -(-len(ids) // batch_size)
+
+
 def _train_keras(name: str, settings: dict[str, Any], folder: Path, progress: TrainingProgress) -> None:
     """Fit the pipeline and network on the training reviews, evaluate on the test set, save everything."""
     import keras
@@ -247,18 +292,19 @@ def _train_keras(name: str, settings: dict[str, Any], folder: Path, progress: Tr
     fit, validation, test = _splits(settings)
     progress.update(0.0, "Building the vocabulary")
     pipeline = TextPipeline(settings["vocab_size"], settings["max_length"], settings["truncating"]).fit(fit.text)
-    x_fit, x_val = pipeline.encode(fit.text), pipeline.encode(validation.text)
     keras.utils.set_random_seed(settings["seed"])
     network = build_network(settings)
-    batches = -(-len(fit) // settings["batch_size"])
+    batches, count = length_batches(pipeline, fit.text, fit.label.to_numpy(), settings["batch_size"],
+                                    settings["seed"], to_longest=settings["mask"])
+    validation_batches, _ = length_batches(pipeline, validation.text, validation.label.to_numpy(), 256,
+                                           to_longest=settings["mask"])
     history = network.fit(
-        x_fit, fit.label.to_numpy(), validation_data=(x_val, validation.label.to_numpy()),
-        batch_size=settings["batch_size"], epochs=settings["max_epochs"], verbose=0,
-        callbacks=_callbacks(settings, progress, batches),
+        batches, validation_data=validation_batches,
+        epochs=settings["max_epochs"], verbose=0, callbacks=_callbacks(settings, progress, count),
     )
     train_seconds = time.perf_counter() - started
     progress.update(0.92, f"Evaluating on {len(test):,} test reviews")
-    probabilities = network.predict(pipeline.encode(test.text), batch_size=512, verbose=0).reshape(-1)
+    probabilities = KerasSentiment(name, pipeline, network, {}).predict_proba(list(test.text))
     curves = {key: [float(v) for v in values] for key, values in history.history.items()}
     report = evaluation_report(test, probabilities, pipeline, curves, train_seconds)
     network.save(folder / "model.keras")

@@ -69,12 +69,22 @@ class TextPipeline:
             return tokens
         return tokens[: self.max_length] if self.truncating == "start" else tokens[-self.max_length:]
 
-    def encode_tokens(self, token_lists: list[list[str]]) -> np.ndarray:
-        """Tokenized texts to an int32 array (n, max_length), padded in front, truncated per ``truncating``."""
-        kept = [self.ids(self.kept(tokens)) for tokens in token_lists]
-        width = self.max_length or max((len(ids) for ids in kept), default=0)
-        out = np.zeros((len(kept), width), dtype=np.int32)
-        for row, ids in enumerate(kept):
+    def encode_tokens(self, token_lists: list[list[str]], to_longest: bool = False) -> np.ndarray:
+        """Tokenized texts to an int32 array of word ids, truncated per ``truncating`` and padded (see :meth:`pad`)."""
+        return self.pad([self.ids(self.kept(tokens)) for tokens in token_lists], to_longest)
+
+    def pad(self, id_lists: list[list[int]], to_longest: bool = False) -> np.ndarray:
+        """Id lists to an int32 array (n, max_length), padded in front.
+
+        ``to_longest`` pads instead to one step more than the longest list, for
+        a network that masks padding: far less work, the same result, and every
+        row keeps at least one padded step, so a max-pooling over the masked
+        LSTM's outputs (zero at padding) sees the same thing whatever the width.
+        """
+        longest = max((len(ids) for ids in id_lists), default=0)
+        width = longest + 1 if to_longest else self.max_length or longest
+        out = np.zeros((len(id_lists), width), dtype=np.int32)
+        for row, ids in enumerate(id_lists):
             if ids:
                 out[row, -len(ids):] = ids
         return out

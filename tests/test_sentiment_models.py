@@ -117,3 +117,24 @@ def test_pretrainable_entries(models):
     assert set(names) == {"sentiment-classic", "sentiment-best", "sentiment-baseline"}
     assert all(item.is_trained() for item in names.values())
     assert ModelCache().has(sentiment.spec("best"))
+
+
+def test_a_masking_network_reads_each_batch_padded_only_to_its_longest_review(models):
+    """Short padding is an optimisation only: the scores equal those of reviews padded to max_length."""
+    best = models["best"]
+    assert best.pads_to_longest and not models["classic"].pads_to_longest
+    reviews = [sentiment.tokenize(t) for t in ["Great film.", "A dull, boring and far too long film. " * 3, "ok"]]
+    full_width = best.keras_model.predict_on_batch(best.pipeline.encode_tokens(reviews)).reshape(-1)
+    assert best.pipeline.encode_tokens(reviews, to_longest=True).shape == (3, max(map(len, reviews)) + 1)
+    np.testing.assert_allclose(best.predict_tokens(reviews), full_width, atol=1e-5)
+
+
+def test_training_batches_group_reviews_by_length():
+    pipeline = sentiment.TextPipeline(50, max_length=6).fit(["a b c d e f g h"])
+    texts = ["a", "a b c d e f g h", "a b", "a b c", "b c d e f", "c"]
+    batches, count = sentiment.length_batches(pipeline, texts, np.arange(6), batch_size=2, seed=0)
+    shapes = sorted(x.shape for x, _ in batches.as_numpy_iterator())
+    # One padded step more than the longest review of each batch; the 8-word review is cut to max_length.
+    assert count == 3 and shapes == [(2, 2), (2, 4), (2, 7)]
+    fixed, _ = sentiment.length_batches(pipeline, texts, np.arange(6), batch_size=2, to_longest=False)
+    assert {x.shape for x, _ in fixed.as_numpy_iterator()} == {(2, 6)}
