@@ -244,7 +244,7 @@ class ProtocolSentiment(ProtocolPage):
         expected, review = REVIEWS[self.round % len(REVIEWS)]
         self.round += 1
         box, button = self.session.widget("text_area", "Movie review"), self.session.widget("button", "Score the review")
-        run = await self.session.interact(text_value(box, review), press(button))
+        run = await self.session.interact(text_value(box, review), press(button), fragment_id=button.fragment_id)
         if not run.errors:
             check_verdict(expected, run.metrics.get("Verdict"))
         return run
