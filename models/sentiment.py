@@ -102,19 +102,19 @@ class KerasSentiment(SentimentModel):
 
     def __init__(self, name: str, pipeline: TextPipeline, keras_model: Any, report: dict[str, Any]):
         self.name, self.pipeline, self.keras_model, self.report = name, pipeline, keras_model, report
-        masks_padding = bool(keras_model.get_layer("embedding").get_config().get("mask_zero"))
-        self.pads_to_longest = masks_padding and keras_model.input_shape[1] is None
+        self.masks_padding = bool(keras_model.get_layer("embedding").get_config().get("mask_zero"))
 
     def predict_tokens(self, token_lists: list[list[str]]) -> np.ndarray:
         """Batches of up to 256 texts of similar length through ``predict_on_batch`` (one compiled call each).
 
-        A network that masks padding (and takes any length) reads each batch padded only to its longest text.
+        A network that masks padding reads each batch padded only to its longest
+        text (see :meth:`TextPipeline.pad`): the same scores, a fraction of the work.
         """
         order = np.argsort([len(tokens) for tokens in token_lists], kind="stable")
         probabilities = np.zeros(len(token_lists))
         for start in range(0, len(order), 256):
             batch = order[start:start + 256]
-            ids = self.pipeline.encode_tokens([token_lists[i] for i in batch], to_longest=self.pads_to_longest)
+            ids = self.pipeline.encode_tokens([token_lists[i] for i in batch], to_longest=self.masks_padding)
             probabilities[batch] = np.asarray(self.keras_model.predict_on_batch(ids)).reshape(-1)
         return probabilities
 
@@ -165,12 +165,26 @@ def _load(name: str, folder: Path) -> SentimentModel:
 
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
-            return KerasSentiment(name, pipeline, keras.saving.load_model(folder / "model.keras"), report)
+            saved = keras.saving.load_model(folder / "model.keras")
+            return KerasSentiment(name, pipeline, _at_any_length(saved, config(name)), report)
     arrays = np.load(folder / "baseline.npz")
     terms = json.loads((folder / "tfidf_vocabulary.json").read_text())
     vectorizer = _tfidf_vectorizer(config(name), vocabulary=terms)
     vectorizer.idf_ = arrays["idf"]
     return TfidfSentiment(name, pipeline, vectorizer, arrays["coef"], float(arrays["intercept"]), report)
+
+
+def _at_any_length(network, settings: dict[str, Any]):
+    """The saved network, rebuilt to take reviews of any length if it was saved with a fixed one.
+
+    Weights do not depend on the length; a network that masks padding then
+    reads a short review without hundreds of padded steps.
+    """
+    if network.input_shape[1] is None:
+        return network
+    rebuilt = build_network(settings)
+    rebuilt.set_weights(network.get_weights())
+    return rebuilt
 
 
 PRETRAINABLE = [
@@ -209,12 +223,8 @@ def _network(settings: dict[str, Any]):
     import keras
     from keras import layers
 
-    inputs = keras.Input((None,), dtype="int32", name="word_ids")
+    inputs = keras.Input((None,), dtype="int32", name="word_ids")  # trained at max_length, served at any length
     x = layers.Embedding(settings["vocab_size"], settings["embedding"], mask_zero=settings["mask"], name="embedding")(inputs)
-    if settings.get("word_dropout"):  # drops whole words: the network cannot lean on any single one
-        x = layers.Dropout(settings["word_dropout"], noise_shape=(None, None, 1), name="word_dropout")(x)
-    if settings.get("embedding_dropout"):
-        x = layers.SpatialDropout1D(settings["embedding_dropout"], name="embedding_dropout")(x)
     lstm = layers.LSTM(settings["units"], return_sequences=settings["pooling"], name="lstm")
     x = layers.Bidirectional(lstm, name="bidirectional")(x) if settings["bidirectional"] else lstm(x)
     if settings["pooling"]:
@@ -252,38 +262,6 @@ def _callbacks(settings: dict[str, Any], progress: TrainingProgress, batches: in
     return [Report(), stop]
 
 
-def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size: int, seed: int | None = None,
-                   to_longest: bool = True):
-    """A ``tf.data`` set of batches of reviews of similar length, and how many batches it has.
-
-    A padded step costs an LSTM as much as a word, and most reviews are far
-    shorter than ``max_length``: for a network that masks padding
-    (``to_longest``), padding each batch only to its longest review (see
-    :meth:`TextPipeline.pad`) cuts an epoch's work by more than half. A network that reads its padding gets
-    every batch at ``max_length``, as it will be used. With a ``seed`` the
-    grouping (by length within ±10 %) and the order of the batches are drawn
-    anew every epoch.
-    """
-    import tensorflow as tf
-
-    ids = [pipeline.ids(pipeline.kept(tokens)) for tokens in map(pipeline.tokenize, texts)]
-    lengths = np.array([len(row) for row in ids], dtype=float)
-    rng = np.random.default_rng(seed)
-
-    def batches():
-        jitter = rng.uniform(0.9, 1.1, len(ids)) if seed is not None else 1.0
-        by_length = np.argsort(lengths * jitter, kind="stable")
-        groups = [by_length[i:i + batch_size] for i in range(0, len(ids), batch_size)]
-        if seed is not None:
-            rng.shuffle(groups)
-        for group in groups:
-            yield pipeline.pad([ids[i] for i in group], to_longest), labels[group]
-
-    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.as_dtype(labels.dtype)))
-    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature).prefetch(2)
-    return dataset, -(-len(ids) // batch_size)
-
-
 def _train_keras(name: str, settings: dict[str, Any], folder: Path, progress: TrainingProgress) -> None:
     """Fit the pipeline and network on the training reviews, evaluate on the test set, save everything."""
     import keras
@@ -292,15 +270,14 @@ def _train_keras(name: str, settings: dict[str, Any], folder: Path, progress: Tr
     fit, validation, test = _splits(settings)
     progress.update(0.0, "Building the vocabulary")
     pipeline = TextPipeline(settings["vocab_size"], settings["max_length"], settings["truncating"]).fit(fit.text)
+    x_fit, x_val = pipeline.encode(fit.text), pipeline.encode(validation.text)
     keras.utils.set_random_seed(settings["seed"])
     network = build_network(settings)
-    batches, count = length_batches(pipeline, fit.text, fit.label.to_numpy(), settings["batch_size"],
-                                    settings["seed"], to_longest=settings["mask"])
-    validation_batches, _ = length_batches(pipeline, validation.text, validation.label.to_numpy(), 256,
-                                           to_longest=settings["mask"])
+    batches = -(-len(fit) // settings["batch_size"])
     history = network.fit(
-        batches, validation_data=validation_batches,
-        epochs=settings["max_epochs"], verbose=0, callbacks=_callbacks(settings, progress, count),
+        x_fit, fit.label.to_numpy(), validation_data=(x_val, validation.label.to_numpy()),
+        batch_size=settings["batch_size"], epochs=settings["max_epochs"], verbose=0,
+        callbacks=_callbacks(settings, progress, batches),
     )
     train_seconds = time.perf_counter() - started
     progress.update(0.92, f"Evaluating on {len(test):,} test reviews")

@@ -76,13 +76,16 @@ class TextPipeline:
     def pad(self, id_lists: list[list[int]], to_longest: bool = False) -> np.ndarray:
         """Id lists to an int32 array (n, max_length), padded in front.
 
-        ``to_longest`` pads instead to one step more than the longest list, for
-        a network that masks padding: far less work, the same result, and every
-        row keeps at least one padded step, so a max-pooling over the masked
-        LSTM's outputs (zero at padding) sees the same thing whatever the width.
+        ``to_longest`` pads instead to one step more than the longest list (at
+        most ``max_length``), for a network that masks padding: far less work
+        and the same result, since every row that had padding keeps at least
+        one padded step, so a max-pooling over the masked LSTM's outputs (zero
+        at padding) sees what it saw in training.
         """
         longest = max((len(ids) for ids in id_lists), default=0)
-        width = longest + 1 if to_longest else self.max_length or longest
+        width = self.max_length or longest
+        if to_longest:
+            width = min(longest + 1, width) if self.max_length else longest + 1
         out = np.zeros((len(id_lists), width), dtype=np.int32)
         for row, ids in enumerate(id_lists):
             if ids:

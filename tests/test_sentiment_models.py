@@ -122,19 +122,26 @@ def test_pretrainable_entries(models):
 def test_a_masking_network_reads_each_batch_padded_only_to_its_longest_review(models):
     """Short padding is an optimisation only: the scores equal those of reviews padded to max_length."""
     best = models["best"]
-    assert best.pads_to_longest and not models["classic"].pads_to_longest
+    assert best.masks_padding and not models["classic"].masks_padding
     reviews = [sentiment.tokenize(t) for t in ["Great film.", "A dull, boring and far too long film. " * 3, "ok"]]
     full_width = best.keras_model.predict_on_batch(best.pipeline.encode_tokens(reviews)).reshape(-1)
     assert best.pipeline.encode_tokens(reviews, to_longest=True).shape == (3, max(map(len, reviews)) + 1)
     np.testing.assert_allclose(best.predict_tokens(reviews), full_width, atol=1e-5)
+    too_long = [["great"] * (best.pipeline.max_length + 50)]  # cut to max_length: no padding either way
+    assert best.pipeline.encode_tokens(too_long, to_longest=True).shape == (1, best.pipeline.max_length)
+    np.testing.assert_allclose(best.predict_tokens(too_long),
+                               best.keras_model.predict_on_batch(best.pipeline.encode_tokens(too_long)).reshape(-1),
+                               atol=1e-5)
 
 
-def test_training_batches_group_reviews_by_length():
-    pipeline = sentiment.TextPipeline(50, max_length=6).fit(["a b c d e f g h"])
-    texts = ["a", "a b c d e f g h", "a b", "a b c", "b c d e f", "c"]
-    batches, count = sentiment.length_batches(pipeline, texts, np.arange(6), batch_size=2, seed=0)
-    shapes = sorted(x.shape for x, _ in batches.as_numpy_iterator())
-    # One padded step more than the longest review of each batch; the 8-word review is cut to max_length.
-    assert count == 3 and shapes == [(2, 2), (2, 4), (2, 7)]
-    fixed, _ = sentiment.length_batches(pipeline, texts, np.arange(6), batch_size=2, to_longest=False)
-    assert {x.shape for x, _ in fixed.as_numpy_iterator()} == {(2, 6)}
+def test_a_network_saved_at_a_fixed_length_is_served_at_any_length(models, tmp_path):
+    import keras
+
+    settings = sentiment.config("best")
+    inputs = keras.Input((settings["max_length"],), dtype="int32")
+    fixed = keras.Model(inputs, sentiment.build_network(settings)(inputs))  # as networks were saved before
+    rebuilt = sentiment._at_any_length(fixed, settings)
+    assert fixed.input_shape == (None, settings["max_length"]) and rebuilt.input_shape == (None, None)
+    ids = models["best"].pipeline.encode_tokens([["a", "great", "film"]])
+    np.testing.assert_allclose(rebuilt.predict_on_batch(ids), fixed.predict_on_batch(ids), atol=1e-6)
+
