@@ -163,10 +163,8 @@ def _load(name: str, folder: Path) -> SentimentModel:
     if (folder / "model.keras").is_file():
         import keras
 
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
-            saved = keras.saving.load_model(folder / "model.keras")
-            return KerasSentiment(name, pipeline, _at_any_length(saved, config(name)), report)
+        saved = keras.saving.load_model(folder / "model.keras")
+        return KerasSentiment(name, pipeline, _at_any_length(saved, config(name)), report)
     arrays = np.load(folder / "baseline.npz")
     terms = json.loads((folder / "tfidf_vocabulary.json").read_text())
     vectorizer = _tfidf_vectorizer(config(name), vocabulary=terms)
@@ -210,16 +208,12 @@ def _splits(settings: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
 
 _POOLING_MASK_WARNING = ".*GlobalMaxPooling1D.*does not support masking.*"
 """Expected: the LSTM outputs zeros at masked (padding) steps, so max-pooling over them is max(0, max over words)."""
+# Keras repeats it whenever a network is traced for a new input shape, on any thread: silenced for the process.
+warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
 
 
 def build_network(settings: dict[str, Any]):
     """The compiled Keras network of an ``lstm`` configuration."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
-        return _network(settings)
-
-
-def _network(settings: dict[str, Any]):
     import keras
     from keras import layers
 
