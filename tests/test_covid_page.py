@@ -104,4 +104,6 @@ def test_page_in_the_browser_shows_charts_figures_and_ranking(app_url, page):
     page.get_by_text("ranks 158 of 185").wait_for(timeout=60_000)
     page_has_no_exception(page)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
-    assert page.get_by_text("Germany: peak index").count() == 1
+    peak = page.get_by_text("Germany: peak index")
+    peak.wait_for(timeout=60_000)  # the metrics come after the first chart
+    assert peak.count() == 1

@@ -1,5 +1,6 @@
 """The load bench's protocol client against the real app (quick mode): it must see what a browser sees."""
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -8,7 +9,9 @@ from bench.streamlit_protocol import ProtocolSession, json_value, press, text_va
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """Run on a thread of its own: the browser tests' Playwright keeps an event loop on this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_a_protocol_session_scores_a_review_like_the_browser(app_url):
