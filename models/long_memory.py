@@ -74,8 +74,9 @@ def lstm_gradients(params: Arrays, x: np.ndarray, y: np.ndarray) -> tuple[float,
                                    dc * i * (1 - g ** 2), dh * tanh_c * o * (1 - o)], axis=-1)
         dh = dz[:, t] @ params["recurrent_kernel"].T
         dc = dc * f
-    grads["kernel"] = np.einsum("ntd,ntz->dz", trace.x, dz)
-    grads["recurrent_kernel"] = np.einsum("nth,ntz->hz", trace.h_prev, dz)
+    dz_rows = dz.reshape(-1, dz.shape[-1])  # every (sequence, step) a row: one matrix product each, summed over both
+    grads["kernel"] = trace.x.reshape(-1, trace.x.shape[-1]).T @ dz_rows
+    grads["recurrent_kernel"] = trace.h_prev.reshape(-1, trace.h_prev.shape[-1]).T @ dz_rows
     grads["bias"] = dz.sum(axis=(0, 1))
     return loss, grads
 

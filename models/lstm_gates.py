@@ -55,22 +55,22 @@ def lstm_forward(kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndar
     x = np.asarray(x, dtype=float)
     n, steps, _ = x.shape
     units = recurrent_kernel.shape[0]
-    from_input = x @ kernel + bias  # (n, T, 4·units), all steps at once
-    trace = {name: np.zeros((n, steps, units)) for name in ("input", "forget", "candidate", "output", "c", "h",
+    from_input = (x @ kernel + bias).transpose(1, 0, 2)  # (T, n, 4·units), all steps at once
+    # Filled step by step, time-first (each step's rows contiguous), handed out batch-first as views.
+    trace = {name: np.zeros((steps, n, units)) for name in ("input", "forget", "candidate", "output", "c", "h",
                                                             "h_prev", "c_prev")}
     h = np.zeros((n, units))
     c = np.zeros((n, units))
     for t in range(steps):
-        z = from_input[:, t] + h @ recurrent_kernel
-        zi, zf, zc, zo = np.split(z, 4, axis=-1)
-        i, f, o = recurrent_activation(zi), recurrent_activation(zf), recurrent_activation(zo)
-        g = activation(zc)
-        trace["h_prev"][:, t], trace["c_prev"][:, t] = h, c
+        z = from_input[t] + h @ recurrent_kernel
+        i, f, _, o = np.split(recurrent_activation(z), 4, axis=-1)  # the gates, in Keras' order i, f, c, o
+        g = activation(z[:, 2 * units:3 * units])
+        trace["h_prev"][t], trace["c_prev"][t] = h, c
         c = f * c + i * g
         h = o * activation(c)
         for name, value in (("input", i), ("forget", f), ("candidate", g), ("output", o), ("c", c), ("h", h)):
-            trace[name][:, t] = value
-    return LSTMTrace(x=x, **trace)
+            trace[name][t] = value
+    return LSTMTrace(x=x, **{name: value.transpose(1, 0, 2) for name, value in trace.items()})
 
 
 def lstm_layer(keras_model):

@@ -178,13 +178,12 @@ def bptt(params: RNNParams, x: np.ndarray, targets: np.ndarray, truncation: int 
                 only_t = np.zeros_like(injected)
                 only_t[:, t] = injected[:, t]
                 _sweep(params, fwd, only_t, t, max(0, t - truncation + 1), da, dh)
-    shares = RNNParams(
-        U=np.einsum("nth,ntd->thd", da, fwd.x),
-        W=np.einsum("nth,ntj->thj", da, fwd.h_prev),
-        b=da.sum(axis=0),
-        V=np.einsum("nto,nth->toh", do, fwd.h),
-        c=do.sum(axis=0),
-    )
+    def per_step(error: np.ndarray, signal: np.ndarray) -> np.ndarray:
+        """Σ over sequences of error(t) ⊗ signal(t), for every step t: (n, T, a), (n, T, b) -> (T, a, b)."""
+        return np.matmul(error.transpose(1, 2, 0), signal.transpose(1, 0, 2))
+
+    shares = RNNParams(U=per_step(da, fwd.x), W=per_step(da, fwd.h_prev), b=da.sum(axis=0),
+                       V=per_step(do, fwd.h), c=do.sum(axis=0))
     return BPTTResult(grads=shares.map(lambda s: s.sum(axis=0)), steps=shares, dh=dh, loss=loss(fwd, targets))
 
 
