@@ -83,9 +83,23 @@ _WIKITEXT_CREDIT = ("Stephen Merity, Caiming Xiong, James Bradbury and Richard S
                     "Pointer Sentinel Mixture Models (WikiText).")
 
 
-def _wikitext_files(folder: str) -> tuple[DataFile, ...]:
-    """The three splits of a WikiText archive; the publisher gives the archive's sha256 only."""
-    return tuple(DataFile(f"{folder}/wiki.{split}.tokens", None, None) for split in ("train", "valid", "test"))
+def _wikitext(key: str, archive_sha256: str) -> Dataset:
+    """A complete WikiText (v1, tokenized), downloaded from the publisher; not in the shared mirror.
+
+    The publisher gives the archive's sha256 only; the three splits' checksums are recorded when the
+    verified archive is unpacked.
+    """
+    return Dataset(
+        key=key,
+        title=f"{key.replace('wikitext', 'WikiText')} (v1, tokenized): train, validation and test articles",
+        files=tuple(DataFile(f"{key}/wiki.{split}.tokens", None, None) for split in ("train", "valid", "test")),
+        homepage=_WIKITEXT_HOME,
+        license="Creative Commons Attribution-ShareAlike 3.0 (text from Wikipedia).",
+        attribution=_WIKITEXT_CREDIT,
+        downloads=(Download(f"https://wikitext.smerity.com/{key}-v1.zip", unpack="data.unpack:zip",
+                            sha256=archive_sha256, derived=True),),
+        in_mirror=False,
+    )
 
 
 _IMDB = _files(
@@ -274,30 +288,8 @@ DATASETS: dict[str, Dataset] = {
                 _ATTRIBUTION,
             ),
         ),
-        Dataset(
-            key="wikitext-2",
-            title="WikiText-2 (v1, tokenized): train, validation and test articles",
-            files=_wikitext_files("wikitext-2"),
-            homepage=_WIKITEXT_HOME,
-            license="Creative Commons Attribution-ShareAlike 3.0 (text from Wikipedia).",
-            attribution=_WIKITEXT_CREDIT,
-            downloads=(Download("https://wikitext.smerity.com/wikitext-2-v1.zip", unpack="data.unpack:zip",
-                                sha256="92675f1d63015c1c8b51f1656a52d5bdbc33aafa60cc47a218a66e7ee817488c",
-                                derived=True),),
-            in_mirror=False,
-        ),
-        Dataset(
-            key="wikitext-103",
-            title="WikiText-103 (v1, tokenized): train, validation and test articles",
-            files=_wikitext_files("wikitext-103"),
-            homepage=_WIKITEXT_HOME,
-            license="Creative Commons Attribution-ShareAlike 3.0 (text from Wikipedia).",
-            attribution=_WIKITEXT_CREDIT,
-            downloads=(Download("https://wikitext.smerity.com/wikitext-103-v1.zip", unpack="data.unpack:zip",
-                                sha256="242ba0f20b329cfdf1ccc61e9e9e5b59becf189db7f7a81cd2a0e2fc31539590",
-                                derived=True),),
-            in_mirror=False,
-        ),
+        _wikitext("wikitext-2", "92675f1d63015c1c8b51f1656a52d5bdbc33aafa60cc47a218a66e7ee817488c"),
+        _wikitext("wikitext-103", "242ba0f20b329cfdf1ccc61e9e9e5b59becf189db7f7a81cd2a0e2fc31539590"),
         Dataset(
             key="text",
             title="English text corpora (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown) and word-vector evaluation sets",
