@@ -29,25 +29,25 @@ def path_data() -> pd.DataFrame:
 
 
 # The journeys hold lists (the paths), which Streamlit can only hash by pickling the whole frame on every
-# rerun; the cached steps below are keyed by ``source`` (what the journeys were read from) instead.
+# rerun; the cached steps below are keyed by ``journeys_key`` (what the journeys were read from) instead.
 @st.cache_resource(show_spinner="Fitting the Markov chain...", max_entries=16)
-def fitted_chain(source: str, _journeys: pd.DataFrame, order: int) -> MarkovChain:
+def fitted_chain(journeys_key: str, _journeys: pd.DataFrame, order: int) -> MarkovChain:
     return MarkovChain(order).fit(_journeys)
 
 
 @st.cache_data(show_spinner="Attributing conversions...", max_entries=16)
-def attribution_table(source: str, _journeys: pd.DataFrame, order: int) -> pd.DataFrame:
+def attribution_table(journeys_key: str, _journeys: pd.DataFrame, order: int) -> pd.DataFrame:
     return compare_attribution(_journeys, order)
 
 
 @st.cache_data(show_spinner="Scoring next-step prediction on held-out customers...", max_entries=8)
-def accuracy_by_order(source: str, _journeys: pd.DataFrame) -> pd.DataFrame:
+def accuracy_by_order(journeys_key: str, _journeys: pd.DataFrame) -> pd.DataFrame:
     return order_comparison(_journeys)
 
 
 source = st.radio("Journeys", ["ChannelAttribution's PathData (10,000 paths)", "Upload your own CSV"], horizontal=True)
 if source.startswith("Channel"):
-    journeys, source = path_data(), "PathData"
+    journeys, journeys_key = path_data(), "PathData"
 else:
     st.caption("Either one row per distinct path with columns `path`, `total_conversions`, `total_null` "
                "(and optionally `total_conversion_value`), or one row per journey with `path` and `converted` (0/1) "
@@ -59,14 +59,14 @@ else:
         st.stop()
     try:
         journeys = journeys_from_frame(uploaded, separator=f" {separator.strip() or '>'} ")
-        source = f"upload {pd.util.hash_pandas_object(uploaded).sum()} separator {separator!r}"
+        journeys_key = f"upload {pd.util.hash_pandas_object(uploaded).sum()} separator {separator!r}"
     except InputError as error:
         st.error(str(error))
         st.stop()
 
 order = st.segmented_control("Markov order k", [1, 2, 3], default=1, help="How many past channels the next step depends on.")
 order = order or 1
-chain = fitted_chain(source, journeys, order)
+chain = fitted_chain(journeys_key, journeys, order)
 
 summary = path_summary(journeys)
 customers = journeys.total_conversions.sum() + journeys.total_null.sum()
@@ -86,7 +86,7 @@ right.dataframe(summary["top_paths"], hide_index=True, width="stretch",
                 column_config={"conversion_rate": st.column_config.NumberColumn(format="%.3f")})
 
 st.subheader(f"Attribution: Markov order {order} vs heuristics")
-table = attribution_table(source, journeys, order)
+table = attribution_table(journeys_key, journeys, order)
 markov_column = f"markov_order_{order}"
 conversions = table[["channel", markov_column, "first_touch", "last_touch", "linear"]]
 values = table[["channel", f"{markov_column}_value", "first_touch_value", "last_touch_value", "linear_value"]]
@@ -148,7 +148,7 @@ else:
                  column_config={"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
 
 with st.expander("What does a higher order buy? Next-step accuracy on 20% held-out customers"):
-    st.dataframe(accuracy_by_order(source, journeys).round(4), hide_index=True, width="stretch")
+    st.dataframe(accuracy_by_order(journeys_key, journeys).round(4), hide_index=True, width="stretch")
     st.caption("Each held-out customer's every step is a question; after the last channel the answer is "
                "(conversion) or (null).")
 

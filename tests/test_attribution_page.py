@@ -19,7 +19,12 @@ def app():
     return app
 
 
+def captions(app: AppTest) -> str:
+    return " ".join(c.value for c in app.caption)
+
+
 def test_path_data_attribution_and_prediction(app):
+    assert "ChannelAttribution by Davide Altomare" in captions(app) and "your upload" not in captions(app)
     assert metric(app, "Conversions") == "19,785"
     assert metric(app, "P(conversion)") == "0.2238"
     assert metric(app, "Most likely next step").startswith("iota")
@@ -44,3 +49,4 @@ def test_an_uploaded_journey_file_is_attributed():
     app.file_uploader[0].set_value(("j.csv", csv, "text/csv")).run()
     assert not app.exception, app.exception
     assert metric(app, "Conversions") == "3"
+    assert "Data: your upload" in captions(app) and "ChannelAttribution" not in captions(app)
