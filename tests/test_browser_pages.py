@@ -31,6 +31,9 @@ def screenshot(page, name: str) -> None:
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(max(height, 1000), 12_000)})
     wait_for_app(page)
+    page.wait_for_function(  # every chart drawn again after the resize, not a grey placeholder
+        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(c => c.querySelector('.main-svg'))",
+        timeout=30_000)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
