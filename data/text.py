@@ -5,8 +5,9 @@ reviews): word2vec windows never cross a document boundary. The named corpora
 come from the ``text`` data set (WikiText-2 valid+test, Penn Treebank, the
 Gutenberg selections, Brown) and from the IMDB reviews; ``english-mix`` is all
 of them together. The complete WikiText-2 and WikiText-103 are not in the shared
-mirror: they are downloaded from the publisher when first chosen. The evaluation sets are Google's analogy questions and the
-WordSim-353, SimLex-999 and MEN word-pair similarity ratings.
+mirror: they are downloaded from the publisher when first chosen. The evaluation
+sets are Google's analogy questions and the WordSim-353, SimLex-999 and MEN
+word-pair similarity ratings.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ _GUTENBERG_BOOKS = (
 
 CORPORA: dict[str, str] = {
     "english-mix": "The five corpora below, with the first 10,000 IMDB reviews (about 6.9 M words)",
-    "wikitext-2": "WikiText-2 validation + test articles (0.46 M words; the mirror lacks the train split: see wikitext-2-full)",
+    "wikitext-2": "WikiText-2 validation + test articles (0.46 M words; the mirror lacks the train split: "
+                  "see wikitext-2-full)",
     "ptb": "Penn Treebank, Mikolov's preprocessing, train + valid + test (1.0 M words)",
     "gutenberg": "Project Gutenberg selections, 15 public-domain books (1.9 M words)",
     "brown": "Brown corpus, 500 samples of American English (1.2 M words)",
@@ -61,8 +63,9 @@ def _gz_paragraphs(path: Path) -> list[str]:
 def _wikitext_articles(key: str, locator: Locator | None, progress: Progress | None) -> list[str]:
     """The non-blank lines (paragraphs and headings) of a downloaded WikiText, train + validation + test."""
     folder = dataset_dir(key, locator, progress)
-    return [line for split in ("train", "valid", "test")
-            for line in (folder / f"{key}/wiki.{split}.tokens").read_text(encoding="utf-8").split("\n") if line.strip()]
+    lines = [line for split in ("train", "valid", "test")
+             for line in (folder / f"{key}/wiki.{split}.tokens").read_text(encoding="utf-8").split("\n")]
+    return [line for line in lines if line.strip()]
 
 
 def _text_corpus(name: str, folder: Path) -> list[str]:
@@ -88,7 +91,8 @@ def load_corpus(name: str = DEFAULT_CORPUS, locator: Locator | None = None, prog
         raise InputError(f"Unknown corpus '{name}'; choose one of {', '.join(CORPORA)}.")
     if name in DOWNLOADED_CORPORA:
         return _wikitext_articles(DOWNLOADED_CORPORA[name], locator, progress)
-    parts = [n for n in CORPORA if n not in ("english-mix", *DOWNLOADED_CORPORA)] if name == "english-mix" else [name]
+    mixed = [n for n in CORPORA if n not in ("english-mix", *DOWNLOADED_CORPORA)]
+    parts = mixed if name == "english-mix" else [name]
     documents: list[str] = []
     for part in parts:
         if part == "imdb":

@@ -90,7 +90,7 @@ class MapSettings:
 def saved_projection(architecture: str, corpus: str, vectors: WordVectors, settings: MapSettings,
                      progress: TrainingProgress | None = None) -> pd.DataFrame:
     """The map of the app's model for (architecture, named corpus), from the model cache or projected and saved."""
-    spec = ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key)
+    spec = _map_spec(architecture, corpus, settings)
 
     def compute(folder, progress: TrainingProgress) -> None:
         progress.update(0.0, f"Projecting {settings.n_words:,} words with {settings.method}")
@@ -104,13 +104,18 @@ def saved_projection(architecture: str, corpus: str, vectors: WordVectors, setti
     return ModelCache().get_or_train(spec, compute, load, progress)
 
 
+def _map_spec(architecture: str, corpus: str, settings: MapSettings) -> ArtifactSpec:
+    """The cache key of a map: its settings, keyed on the model it was drawn from."""
+    return ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key)
+
+
 def _default_map(architecture: str, progress: TrainingProgress) -> pd.DataFrame:
     return saved_projection(architecture, "english-mix", pretrained(architecture, "english-mix").vectors, MapSettings(),
                             progress)
 
 
 def _has_default_map(architecture: str) -> bool:
-    spec = ArtifactSpec("word-map", asdict(MapSettings()), model_spec(architecture, "english-mix").key)
+    spec = _map_spec(architecture, "english-mix", MapSettings())
     return is_trained(architecture, "english-mix") and ModelCache().has(spec)
 
 
