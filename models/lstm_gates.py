@@ -51,26 +51,31 @@ class LSTMTrace:
 
 def lstm_forward(kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray, x: np.ndarray,
                  activation=np.tanh, recurrent_activation=sigmoid) -> LSTMTrace:
-    """Run the LSTM equations over ``x`` ``(n, T, input)`` from zero states, keeping every gate value."""
-    x = np.asarray(x, dtype=float)
+    """Run the LSTM equations over ``x`` ``(n, T, input)`` from zero states, keeping every gate value.
+
+    The loop does only what must be done step by step (about ten array
+    operations, all on time-first rows); h(t-1) and c(t-1) are views of the
+    same arrays one step back, so the trace costs no copies.
+    """
+    x = np.asarray(x, dtype=np.result_type(x, kernel, np.float32))  # float32 weights and inputs stay float32
     n, steps, _ = x.shape
     units = recurrent_kernel.shape[0]
     from_input = (x @ kernel + bias).transpose(1, 0, 2)  # (T, n, 4·units), all steps at once
-    # Filled step by step, time-first (each step's rows contiguous), handed out batch-first as views.
-    trace = {name: np.zeros((steps, n, units)) for name in ("input", "forget", "candidate", "output", "c", "h",
-                                                            "h_prev", "c_prev")}
-    h = np.zeros((n, units))
-    c = np.zeros((n, units))
+    gates = np.empty((steps, n, 4 * units), dtype=x.dtype)  # i, f, c̃, o in Keras' order
+    h = np.zeros((steps + 1, n, units), dtype=x.dtype)  # h[0] and c[0] are the zero start states
+    c = np.zeros((steps + 1, n, units), dtype=x.dtype)
+    candidate = slice(2 * units, 3 * units)
     for t in range(steps):
-        z = from_input[t] + h @ recurrent_kernel
-        i, f, _, o = np.split(recurrent_activation(z), 4, axis=-1)  # the gates, in Keras' order i, f, c, o
-        g = activation(z[:, 2 * units:3 * units])
-        trace["h_prev"][t], trace["c_prev"][t] = h, c
-        c = f * c + i * g
-        h = o * activation(c)
-        for name, value in (("input", i), ("forget", f), ("candidate", g), ("output", o), ("c", c), ("h", h)):
-            trace[name][t] = value
-    return LSTMTrace(x=x, **{name: value.transpose(1, 0, 2) for name, value in trace.items()})
+        z = from_input[t] + h[t] @ recurrent_kernel
+        gate = gates[t]
+        gate[:] = recurrent_activation(z)
+        gate[:, candidate] = activation(z[:, candidate])
+        np.add(gate[:, units:2 * units] * c[t], gate[:, :units] * gate[:, candidate], out=c[t + 1])
+        np.multiply(gate[:, 3 * units:], activation(c[t + 1]), out=h[t + 1])
+    batch_first = {"input": gates[..., :units], "forget": gates[..., units:2 * units],
+                   "candidate": gates[..., candidate], "output": gates[..., 3 * units:],
+                   "c": c[1:], "h": h[1:], "h_prev": h[:-1], "c_prev": c[:-1]}
+    return LSTMTrace(x=x, **{name: value.transpose(1, 0, 2) for name, value in batch_first.items()})
 
 
 def lstm_layer(keras_model):

@@ -86,7 +86,7 @@ class ForwardPass:
 
 
 def _as_batch(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(x, dtype=np.result_type(x, np.float32))  # float32 stays float32, integers become float64
     return x[None] if x.ndim == 2 else x
 
 
@@ -100,10 +100,11 @@ def forward(params: RNNParams, x: np.ndarray, h0: np.ndarray | None = None) -> F
     x = _as_batch(x)
     n, steps, _ = x.shape
     hidden = params.W.shape[0]
-    h_prev = np.zeros((n, steps, hidden))
-    a = np.zeros((n, steps, hidden))
-    h = np.zeros((n, steps, hidden))
-    state = np.zeros((n, hidden)) if h0 is None else np.broadcast_to(h0, (n, hidden))
+    dtype = np.result_type(x, params.W)
+    h_prev = np.zeros((n, steps, hidden), dtype)
+    a = np.zeros((n, steps, hidden), dtype)
+    h = np.zeros((n, steps, hidden), dtype)
+    state = np.zeros((n, hidden), dtype) if h0 is None else np.broadcast_to(h0, (n, hidden))
     for t in range(steps):
         h_prev[:, t] = state
         a[:, t] = params.b + state @ params.W.T + x[:, t] @ params.U.T
