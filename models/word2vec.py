@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -87,15 +87,17 @@ class EncodedCorpus:
         return [list(words[self.ids[a:b]]) for a, b in zip(self.starts[:-1], self.starts[1:]) if b > a]
 
 
-def encode_corpus(documents: Iterable[str], min_count: int = 5) -> tuple[Vocabulary, EncodedCorpus]:
+def encode_corpus(documents: Iterable[str], min_count: int = 5,
+                  tokenizer: Callable[[str], list[str]] = tokenize) -> tuple[Vocabulary, EncodedCorpus]:
     """Tokenize the documents, build the vocabulary of words seen ``min_count`` times or more, encode.
 
     One pass with provisional ids in order of appearance, then a remap to ids by decreasing count.
+    ``tokenizer`` lets another model (the sentiment networks) get vectors for exactly its own words.
     """
     first_seen: dict[str, int] = {}
     chunks, lengths = [], []
     for document in documents:
-        tokens = tokenize(document)
+        tokens = tokenizer(document)
         chunks.append(np.fromiter((first_seen.setdefault(t, len(first_seen)) for t in tokens), np.int32, len(tokens)))
         lengths.append(len(tokens))
     provisional = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)

@@ -35,7 +35,8 @@ def test_best_network_is_a_masked_bidirectional_lstm():
     network = sentiment.build_network(sentiment._FULL["best"])
     bidirectional = next(layer for layer in network.layers if isinstance(layer, keras.layers.Bidirectional))
     assert isinstance(bidirectional.forward_layer, keras.layers.LSTM)
-    assert network.get_layer("embedding").mask_zero
+    embedding = network.get_layer("embedding")
+    assert embedding.mask_zero and not embedding.trainable  # fixed word2vec vectors: only the LSTM and head learn
 
 
 def test_models_predict_probabilities_and_reload_identically(models):
