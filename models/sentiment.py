@@ -42,6 +42,16 @@ TITLES = {
     "best": "Best: masked bidirectional LSTM on word2vec vectors of the reviews",
     "baseline": "Baseline: TF-IDF 1-2 grams + logistic regression",
 }
+DESIGNS = {
+    "classic": "Embedding (10,000 words × 32) → LSTM (100 units) → Dense (1, sigmoid); reviews cut to their last "
+               "500 words; Adam, batches of 64: the well-known Keras tutorial.",
+    "best": "Embedding: word2vec Skip-gram vectors (100 dimensions) trained on the training reviews' own text and kept "
+            "fixed, so the network cannot learn film-specific words; a bidirectional LSTM (64 units each way) that "
+            "skips padding, its outputs max- and mean-pooled over the review; dropout 0.4; 30,000-word vocabulary, "
+            "first 600 words; Adam on batches of reviews of similar length.",
+    "baseline": "TF-IDF of words and word pairs (sublinear term frequency, up to 200,000 terms) and a logistic "
+                "regression whose regularisation C was chosen on the validation split.",
+}
 SEED = 7
 VALIDATION_SIZE = 2_500
 _FULL = {

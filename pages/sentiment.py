@@ -11,8 +11,8 @@ from components.shell import ensure_app_navigation
 from data.locate import dataset_dir
 from models.cache import ModelCache
 from models.errors import InputError
-from models.sentiment import (MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, load_model, score,
-                              spec, word_contributions)
+from models.sentiment import (DESIGNS, MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, load_model,
+                              score, spec, word_contributions)
 
 ensure_app_navigation()
 
@@ -127,6 +127,7 @@ model = get_model(name)
 review_and_verdict(model, compare)
 
 st.subheader(f"Model report: {TITLES[name]}")
+st.write(DESIGNS[name])
 report = model.report
 cols = st.columns(4)
 cols[0].metric("Test accuracy", f"{report['test_accuracy']:.2%}")

@@ -36,6 +36,7 @@ def test_empty_review_prompts_and_the_report_is_shown():
     shown = metrics(app)
     assert "Verdict" not in shown and shown["Test reviews"] == "1,000"
     assert app.get("plotly_chart")
+    assert any("word2vec Skip-gram vectors" in text.value for text in app.markdown)  # how the best model is built
 
 
 def test_a_review_gets_a_verdict_and_highlighted_words():
