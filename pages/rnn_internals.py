@@ -195,18 +195,13 @@ st.write(
 lengths = sorted({t for t in (5, 10, 20, 40, 80) if t <= length} | {length})
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def race_at(length: int, hidden: int) -> pd.DataFrame:
-    return race(length, hidden)
+@st.cache_data(show_spinner=False, max_entries=64)
+def race_at(lengths: tuple[int, ...], hidden: int) -> pd.DataFrame:
+    return race(lengths, hidden)
 
 
-progress = st.progress(0.0, text="Training both networks ...")
-results = []
-for done, t in enumerate(lengths):
-    progress.progress(done / len(lengths), text=f"Training both networks at T = {t} ...")
-    results.append(race_at(t, hidden))
-progress.empty()
-results = pd.concat(results, ignore_index=True)
+with st.spinner(f"Training both networks at T = {', '.join(map(str, lengths))}, side by side ..."):
+    results = race_at(tuple(lengths), hidden)
 at_length = results[results["T"] == length].set_index("network")
 cols = st.columns(2)
 for col, kind in zip(cols, ("simple RNN", "LSTM")):
