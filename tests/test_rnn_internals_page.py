@@ -32,6 +32,19 @@ def test_default_page_shows_correct_live_numbers(app):
     assert float(shown["Worst loss with clipping"]) < float(shown["Worst loss without clipping"])
     assert float(shown["LSTM accuracy at T = 40"].rstrip("%")) >= 95
     assert len(at.get("graphviz_chart")) == 1
+    assert any(caption.value.startswith("Without clipping, the first huge gradients") for caption in at.caption)
+
+
+def test_the_clipping_lesson_says_so_when_clipping_did_not_end_lower(app):
+    """At T = 100 with 32 units the unclipped run happens to end lower: the text must not claim the opposite."""
+    at = app.run()
+    slider(at, "Sequence length").set_value(100)
+    slider(at, "Hidden size").set_value(32)
+    at.run()
+    assert not at.exception
+    said = [caption.value for caption in at.caption if "clipping" in caption.value.lower()]
+    assert any(text.startswith("Here clipping did not end lower") for text in said), said
+    assert not any(text.startswith("Without clipping, the first huge gradients") for text in said)
 
 
 def test_extreme_sliders_do_not_break_the_page(app):
