@@ -3,11 +3,12 @@
 - :func:`length_batches`: most reviews are far shorter than ``max_length`` and
   a padded step costs an LSTM as much as a word, so a network that masks its
   padding trains on batches of reviews of similar length, each padded only to
-  its longest review (an epoch of the best model: about 5.3 → 1.3 minutes).
-- :func:`review_word_vectors`: word2vec Skip-gram (the app's own TensorFlow
-  implementation) trained on the training reviews themselves, on exactly the
-  sentiment pipeline's words, as the embedding's starting point. Labels are
-  not used, test reviews never seen.
+  its longest review (an epoch of the best model: about 5.3 → 1.2 minutes).
+- :func:`review_word_vectors` and :func:`embedding_matrix`: word2vec
+  Skip-gram (the app's own TensorFlow implementation) trained on the
+  training reviews themselves, on exactly the sentiment pipeline's words, as
+  the embedding (the best model keeps it fixed). Labels are not used, test
+  reviews never seen.
 - :func:`training_callbacks`: progress, early stopping and a wall-clock budget.
 
 TensorFlow is imported inside functions, as in ``models.sentiment``.

@@ -20,7 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
-WORKERS = min(4, len(os.sched_getaffinity(0)))
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+WORKERS = min(4, _CORES) if "forkserver" in multiprocessing.get_all_start_methods() else 1
+"""Worker processes of the pool; 1 means every call runs in the calling process (one core, or no forkserver)."""
 _PRELOAD = ["numpy", "pandas", "models.long_memory"]
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
