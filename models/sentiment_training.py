@@ -49,9 +49,11 @@ def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size
         for group in groups:
             yield pipeline.pad([ids[i] for i in group], to_longest), labels[group]
 
+    count = -(-len(ids) // batch_size)
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.as_dtype(labels.dtype)))
-    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature).prefetch(2)
-    return dataset, -(-len(ids) // batch_size)
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    # A known length lets Keras end each epoch on the last batch instead of warning that the data ran out.
+    return dataset.apply(tf.data.experimental.assert_cardinality(count)).prefetch(2), count
 
 
 def review_word_vectors(texts, settings: dict[str, Any], progress: TrainingProgress):

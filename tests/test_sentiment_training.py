@@ -13,6 +13,7 @@ def test_training_batches_group_reviews_by_length():
     shapes = sorted(x.shape for x, _ in batches.as_numpy_iterator())
     # One padded step more than the longest review of each batch, at most max_length (the 8-word review is cut).
     assert count == 3 and shapes == [(2, 2), (2, 4), (2, 6)]
+    assert batches.cardinality().numpy() == count  # Keras knows where an epoch ends
     fixed, _ = length_batches(pipeline, texts, np.arange(6), batch_size=2, to_longest=False)
     assert {x.shape for x, _ in fixed.as_numpy_iterator()} == {(2, 6)}
 
