@@ -53,3 +53,17 @@ def test_review_word_vectors_are_learned_for_the_pipelines_own_words():
     assert vectors.vectors.shape[1] == 8
     assert {"didn't", "wasn't", "loved"} <= set(vectors.words)  # the pipeline's tokens, apostrophes kept
     assert "br" not in vectors.words and "<br" not in vectors.words
+
+
+def test_the_best_network_keeps_the_review_vectors_it_starts_from(tmp_path, monkeypatch):
+    """Quick-mode training of the best model with known vectors: after training its embedding rows are those vectors."""
+    from conftest import quick_models
+    from models import sentiment
+
+    known = WordVectors(["good", "bad", "film"], np.array([[0.5] * 16, [-0.5] * 16, [0.25] * 16]))
+    monkeypatch.setattr(sentiment, "review_word_vectors", lambda texts, settings, progress: known)
+    with quick_models(tmp_path):
+        model = sentiment.load_model("best")
+    rows = model.keras_model.get_layer("embedding").get_weights()[0]
+    for word, vector in zip(known.words, known.vectors):
+        np.testing.assert_array_equal(rows[model.pipeline.vocabulary.index(word)], vector)
