@@ -63,8 +63,8 @@ _FULL = {
     "best": {
         "kind": "lstm", "vocab_size": 30_000, "max_length": 600, "truncating": "start", "embedding": 100,
         "word_vectors": "skipgram", "word_vector_epochs": 3, "train_embedding": False, "units": 64,
-        "bidirectional": True, "mask": True, "pooling": True, "dropout": 0.4, "batch_size": 64, "max_epochs": 10,
-        "patience": 2, "time_budget_s": 1140,
+        "bidirectional": True, "mask": True, "pooling": True, "dropout": 0.4, "batch_size": 64, "max_epochs": 12,
+        "patience": 3, "halve_learning_rate_after": 1, "time_budget_s": 1140,
     },
     "baseline": {"kind": "tfidf", "ngram_range": [1, 2], "min_df": 2, "max_features": 200_000,
                  "c_grid": [1.0, 4.0, 16.0]},
@@ -368,6 +368,12 @@ def kept_epoch(report: dict[str, Any]) -> int | None:
     """The epoch (from 1) whose weights early stopping kept: the one with the lowest validation loss."""
     values = report["curves"].get("val_loss")
     return int(np.argmin(values)) + 1 if values else None
+
+
+def learning_rate_halvings(report: dict[str, Any]) -> list[int]:
+    """The epochs (from 1) after which the learning rate was halved (validation loss had stopped falling)."""
+    rates = report["curves"].get("learning_rate", [])
+    return [epoch for epoch in range(1, len(rates)) if rates[epoch] < rates[epoch - 1]]
 
 
 # ----------------------------------------------------------------------------- scoring one review

@@ -9,7 +9,8 @@
   training reviews themselves, on exactly the sentiment pipeline's words, as
   the embedding (the best model keeps it fixed). Labels are not used, test
   reviews never seen.
-- :func:`training_callbacks`: progress, early stopping and a wall-clock budget.
+- :func:`training_callbacks`: progress, early stopping, an optional halving of
+  the learning rate on a plateau, and a wall-clock budget.
 
 TensorFlow is imported inside functions, as in ``models.sentiment``.
 """
@@ -111,4 +112,9 @@ def training_callbacks(settings: dict[str, Any], progress: TrainingProgress, bat
                 self.model.stop_training = True
 
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings["patience"], restore_best_weights=True)
-    return [Report(), stop]
+    if not settings.get("halve_learning_rate_after"):
+        return [Report(), stop]
+    # When validation loss stops falling, smaller steps often find a better minimum before early stopping ends it.
+    halve = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5,
+                                              patience=settings["halve_learning_rate_after"], min_lr=1e-5)
+    return [Report(), halve, stop]

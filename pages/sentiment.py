@@ -11,8 +11,8 @@ from components.shell import ensure_app_navigation
 from data.locate import dataset_dir
 from models.cache import ModelCache
 from models.errors import InputError
-from models.sentiment import (DESIGNS, MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, load_model,
-                              score, spec, word_contributions)
+from models.sentiment import (DESIGNS, MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch,
+                              learning_rate_halvings, load_model, score, spec, word_contributions)
 
 ensure_app_navigation()
 
@@ -134,11 +134,13 @@ cols[0].metric("Test accuracy", f"{report['test_accuracy']:.2%}")
 cols[1].metric("Test reviews", f"{report['test_size']:,}")
 cols[2].metric("Epochs", report["epochs"] or "n/a")
 cols[3].metric("Training time", f"{report['training_seconds'] / 60:.1f} min")
-kept = kept_epoch(report)
+kept, halvings = kept_epoch(report), learning_rate_halvings(report)
 st.caption("Evaluated once on the official test reviews when the model was trained; early stopping and model "
            "choices used a validation split of the training reviews, never the test set."
            + (f" Training ran {report['epochs']} epochs; the weights of epoch {kept} (best on validation) are kept."
-              if kept else ""))
+              if kept else "")
+           + (f" The learning rate was halved after epoch{'s' if len(halvings) > 1 else ''} "
+              f"{', '.join(map(str, halvings))}, when validation loss stopped falling." if halvings else ""))
 left, right = st.columns(2)
 matrix = pd.DataFrame(report["confusion_matrix"], index=["true negative", "true positive"],
                       columns=["predicted negative", "predicted positive"])

@@ -69,8 +69,11 @@ def test_reports_hold_accuracy_confusion_curves_and_examples(models):
         assert report["training_seconds"] > 0
         kinds = {example["kind"] for example in report["examples"]}
         assert {"correct positive", "correct negative"} <= kinds
-        if name != "baseline":
+        if name == "classic":
             assert set(report["curves"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+        if name == "best":  # its learning rate is halved on a validation plateau, and the curves record it
+            assert set(report["curves"]) == {"loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"}
+            assert report["curves"]["learning_rate"][0] == pytest.approx(1e-3)
 
 
 def test_baseline_learns_from_the_subset(models):
@@ -146,3 +149,12 @@ def test_a_network_saved_at_a_fixed_length_is_served_at_any_length(models, tmp_p
     ids = models["best"].pipeline.encode_tokens([["a", "great", "film"]])
     np.testing.assert_allclose(rebuilt.predict_on_batch(ids), fixed.predict_on_batch(ids), atol=1e-6)
 
+
+
+def test_report_helpers_name_the_kept_epoch_and_the_learning_rate_halvings():
+    report = {"curves": {"val_loss": [0.40, 0.31, 0.33, 0.30, 0.32],
+                         "learning_rate": [1e-3, 1e-3, 1e-3, 5e-4, 2.5e-4]}}
+    assert sentiment.kept_epoch(report) == 4
+    assert sentiment.learning_rate_halvings(report) == [3, 4]
+    assert sentiment.learning_rate_halvings({"curves": {"val_loss": [0.4]}}) == []
+    assert sentiment.kept_epoch({"curves": {}}) is None
