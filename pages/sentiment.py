@@ -154,7 +154,7 @@ if report["curves"]:
     ])
     figure = px.line(long, x="epoch", y="value", color="split", facet_col="metric", markers=True,
                      title="Training curves", facet_col_spacing=0.12)
-    figure.update_yaxes(matches=None, showticklabels=True).update_xaxes(dtick=1)
+    figure.update_yaxes(matches=None, showticklabels=True).update_xaxes(dtick=1 if len(curves) <= 8 else 2)
     figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     right.plotly_chart(figure, width="stretch")
 else:
