@@ -57,7 +57,8 @@ def lstm_forward(kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndar
     operations, all on time-first rows); h(t-1) and c(t-1) are views of the
     same arrays one step back, so the trace costs no copies.
     """
-    x = np.asarray(x, dtype=np.result_type(x, kernel, np.float32))  # float32 weights and inputs stay float32
+    x = np.asarray(x)
+    x = x.astype(np.result_type(x.dtype, kernel.dtype, np.float32), copy=False)  # float32 in, float32 out
     n, steps, _ = x.shape
     units = recurrent_kernel.shape[0]
     from_input = (x @ kernel + bias).transpose(1, 0, 2)  # (T, n, 4·units), all steps at once

@@ -86,7 +86,8 @@ class ForwardPass:
 
 
 def _as_batch(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.result_type(x, np.float32))  # float32 stays float32, integers become float64
+    x = np.asarray(x)
+    x = x.astype(np.result_type(x.dtype, np.float32), copy=False)  # float32 stays float32; ints, lists: float64
     return x[None] if x.ndim == 2 else x
 
 

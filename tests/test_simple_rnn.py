@@ -176,3 +176,13 @@ def test_letters_task_and_live_gradient_check():
     for bad in ("", "a", "two words", "h3llo", "über", "abcdefghijklm"):
         with pytest.raises(InputError, match="letters"):
             letters_task(bad)
+
+
+def test_inputs_may_be_lists_and_float32_stays_float32():
+    """Lists and integer one-hots compute in float64 (the gradient checks); float32 arrays stay float32 (the race)."""
+    params = init_params(2, 3, 2, seed=0)
+    as_list = forward(params, [[1, 0], [0, 1]])
+    np.testing.assert_allclose(as_list.h, forward(params, np.eye(2)).h)
+    assert as_list.h.dtype == np.float64
+    single = params.map(lambda value: value.astype(np.float32))
+    assert forward(single, np.eye(2, dtype=np.float32)).h.dtype == np.float32
