@@ -7,7 +7,8 @@ import streamlit as st
 
 from components.catalog import GROUPS, PAGES
 from components.shell import import_heavy_libraries_in_background, keep_models_warm_between_runs
-from models.cache import ModelCache, quick_mode
+from core.cache import ModelCache
+from core.settings import quick_mode
 
 keep_models_warm_between_runs()
 st.set_page_config(page_title="ML Atlas", page_icon=":material/explore:", layout="wide")

@@ -31,7 +31,9 @@ from bench.browser_session import (VIEWPORT, AppServer, chromium, machine_descri
                                    page_errors, stop_on_sigterm, wait_idle, wait_main_output)
 from bench.streamlit_protocol import ProtocolSession
 from components.catalog import PAGES
-from models.cache import MANIFEST, TrainingProgress, model_root, quick_mode
+from core.cache import MANIFEST
+from core.progress import TrainingProgress
+from core.settings import model_root, quick_mode
 
 TARGET_HOME_S = 3.0
 TARGET_PAGE_S = 2.0
@@ -131,7 +133,7 @@ async def server_run_seconds(url: str, url_path: str, timeout_ms: float) -> floa
 
 def model_load_times(allow_training: bool) -> None:
     """Load every pre-trainable model from the cache in this process, timing each."""
-    from models.pretrain import discover
+    from core.artifacts import discover
 
     print("Model load times in a fresh process (from the model cache, including checksum verification):")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the table

@@ -19,9 +19,10 @@ from PIL import Image
 from scipy import ndimage
 
 from data.mnist import load_mnist
-from models.cache import ModelCache, TrainingProgress, verify
-from models.digits import DigitsConfig, load_trained, read_drawing, spec
-from models.digits_preprocess import prepare
+from core.cache import ModelCache, verify
+from core.progress import TrainingProgress
+from models.digits.model import DigitsConfig, load_trained, read_drawing, spec
+from models.digits.preprocess import prepare
 
 CANVAS = 280
 TARGETS = {"accuracy": 0.994, "train_seconds": 300.0, "p95_ms": 20.0, "robust": 0.985}

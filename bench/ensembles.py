@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data.wine import WINE_SETS, load_wine  # noqa: E402
-from models.ensembles import EnsembleConfig, WineEnsembles  # noqa: E402
+from models.ensembles.model import EnsembleConfig, WineEnsembles  # noqa: E402
 
 
 def bench_one(wines: str, config: EnsembleConfig) -> list[str]:

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.pop("ML_ATLAS_QUICK", None)  # the bench measures the full configuration
 
 from data.prophet_examples import load_example  # noqa: E402
-from models.forecast_baselines import baselines  # noqa: E402
-from models.forecast_data import prepare_series  # noqa: E402
-from models.forecast_metrics import metrics_by  # noqa: E402
-from models.forecasting import PROPHET, default_params, evaluate, fit_prophet  # noqa: E402
+from models.forecasting.baselines import baselines  # noqa: E402
+from models.forecasting.series import prepare_series  # noqa: E402
+from models.forecasting.metrics import metrics_by  # noqa: E402
+from models.forecasting.model import PROPHET, default_params, evaluate, fit_prophet  # noqa: E402
 
 SERIES = "Peyton Manning page views (daily)"
 HORIZON = 365

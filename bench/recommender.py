@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data.movielens import load_movielens_100k  # noqa: E402
-from models.cache import TrainingProgress  # noqa: E402
-from models.recommender import cross_validate_algorithms  # noqa: E402
+from core.progress import TrainingProgress  # noqa: E402
+from models.recommender.model import cross_validate_algorithms  # noqa: E402
 
 # Surprise's README (github.com/NicolasHug/Surprise, "Benchmarks", Movielens 100k; laptop with an i5 11th Gen):
 # RMSE, MAE, total time of 5-fold CV. SVD++ is their cache_ratings=True row, as our make_algorithm sets it

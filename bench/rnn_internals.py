@@ -17,8 +17,8 @@ import time
 import numpy as np
 
 from components.catalog import PROJECT_ROOT
-from models import simple_rnn
-from models.long_memory import clipping_comparison, race
+from models.rnn import simple_rnn
+from models.rnn.long_memory import clipping_comparison, race
 
 LENGTHS = (5, 10, 20, 40, 80, 100)
 LARGEST = {"length": 100, "hidden": 32}

@@ -16,8 +16,9 @@ import time
 import numpy as np
 
 from data.imdb import load_imdb
-from models.cache import TrainingProgress, quick_mode
-from models.sentiment import MODEL_NAMES, TITLES, load_model
+from core.progress import TrainingProgress
+from core.settings import quick_mode
+from models.sentiment.model import MODEL_NAMES, TITLES, load_model
 
 LATENCY_REVIEWS = 200
 

@@ -20,10 +20,13 @@ from dataclasses import asdict
 
 import numpy as np
 
-from models.cache import ModelCache, quick_mode
-from models.word2vec import (ARCHITECTURES, WordVectors, corpus_documents, default_config, encode_corpus, model_spec,
-                             pretrained)
-from models.word2vec_eval import SHARED_SETTINGS, evaluate_all, reference_results_path
+from core.cache import ModelCache
+from core.settings import quick_mode
+from models.word2vec.config import ARCHITECTURES, default_config
+from models.word2vec.vectors import WordVectors
+from models.word2vec.model import corpus_documents, model_spec, pretrained
+from models.word2vec.corpus import encode_corpus
+from models.word2vec.evaluation import SHARED_SETTINGS, evaluate_all, reference_results_path
 
 CORPUS = "english-mix"
 SEMANTIC = ("capital-common-countries", "capital-world", "currency", "city-in-state", "family")

@@ -54,7 +54,7 @@ _CARDS: tuple[PageCard, ...] = (
         data="english-mix (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown, 10,000 IMDB reviews) "
         "or your .txt corpus",
         models=("word-map-cbow", "word-map-skipgram"),  # trained when both the vectors and their map are
-        module="models.word2vec_map",
+        module="models.word2vec.word_map",
     ),
     PageCard(
         script="pages/word_analogies.py",
@@ -65,7 +65,7 @@ _CARDS: tuple[PageCard, ...] = (
         "with the models' scores on Google's analogy set and word-similarity benchmarks.",
         data="the word2vec models of the word map; Google analogies, WordSim-353, SimLex-999, MEN",
         models=("word2vec-cbow", "word2vec-skipgram"),
-        module="models.word2vec",
+        module="models.word2vec.model",
     ),
     PageCard(
         script="pages/digits.py",
@@ -76,7 +76,7 @@ _CARDS: tuple[PageCard, ...] = (
         "and its mistakes.",
         data="MNIST, 60,000 training and 10,000 test digits",
         models=("digits-cnn",),
-        module="models.digits",
+        module="models.digits.model",
     ),
     PageCard(
         script="pages/sentiment.py",
@@ -87,7 +87,7 @@ _CARDS: tuple[PageCard, ...] = (
         "next to the classic LSTM and a TF-IDF baseline.",
         data="Large Movie Review Dataset (IMDB), 25,000 + 25,000 reviews",
         models=("sentiment-classic", "sentiment-best", "sentiment-baseline"),
-        module="models.sentiment",
+        module="models.sentiment.model",
     ),
     PageCard(
         script="pages/rnn_internals.py",
@@ -143,7 +143,7 @@ _CARDS: tuple[PageCard, ...] = (
         "precision@k, with explained recommendations for any user or for you.",
         data="MovieLens ml-latest-small and ml-100k",
         models=("recommender-comparison",),
-        module="models.recommender",
+        module="models.recommender.model",
     ),
     PageCard(
         script="pages/attribution.py",

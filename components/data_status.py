@@ -6,7 +6,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from data.locate import DataError
+from core.errors import DataError
 from data.registry import DATASETS
 
 T = TypeVar("T")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.cache import TrainingProgress
+from core.progress import TrainingProgress
 
 
 class StreamlitProgress(TrainingProgress):

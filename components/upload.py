@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from data.user_csv import read_user_csv
-from models.errors import InputError
+from core.errors import InputError
 
 
 def csv_upload(label: str, key: str, help: str | None = None, min_columns: int = 1) -> pd.DataFrame | None:

@@ -7,7 +7,8 @@ import streamlit as st
 
 from components.data_status import load_or_explain
 from components.progress import StreamlitProgress
-from models.word2vec import ARCHITECTURES, TrainedModel, corpus_documents, is_trained, pretrained
+from models.word2vec.config import ARCHITECTURES
+from models.word2vec.model import TrainedModel, corpus_documents, is_trained, pretrained
 
 UPLOADED_MODELS_KEPT = 4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.locate import Locator, Progress, dataset_dir
-from models.errors import InputError
+from core.errors import InputError
 
 JOURNEY_COLUMNS = ["path", "total_conversions", "total_conversion_value", "total_null"]
 PATH_SEPARATOR = " > "

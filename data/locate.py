@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import os
 import shutil
 import tempfile
 import urllib.request
@@ -24,20 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import DataError
+from core.settings import DATA_DIR_VARIABLE, PROJECT_ROOT, cache_root, data_dir, offline
 from data.registry import DATASETS, Dataset
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR_VARIABLE = "ML_ATLAS_DATA_DIR"
-CACHE_DIR_VARIABLE = "ML_ATLAS_CACHE_DIR"
 # Mapping a key to a directory name in the shared mirror, where they differ.
 _MIRROR_FOLDER = {"movielens-small": "movielens", "movielens-100k": "movielens"}
 
 Progress = Callable[[int, int | None, str], None]
 """Called as ``progress(bytes_done, bytes_total_or_None, what)`` while downloading."""
-
-
-class DataError(Exception):
-    """A data set cannot be used; ``str(error)`` is a message for the user."""
 
 
 class DatasetMissing(DataError):
@@ -46,10 +40,6 @@ class DatasetMissing(DataError):
 
 class ChecksumMismatch(DataError):
     pass
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get(CACHE_DIR_VARIABLE) or PROJECT_ROOT / ".cache")
 
 
 @dataclass(frozen=True)
@@ -63,12 +53,11 @@ class Locator:
     @classmethod
     def default(cls) -> "Locator":
         roots: list[Path] = []
-        if os.environ.get(DATA_DIR_VARIABLE):
-            roots.append(Path(os.environ[DATA_DIR_VARIABLE]))
+        if data_dir():
+            roots.append(data_dir())
         roots.append(PROJECT_ROOT.parent / "shared" / "datasets")
         download_root = cache_root() / "data"
-        allow = os.environ.get("ML_ATLAS_OFFLINE", "") not in ("1", "true", "yes")
-        return cls(tuple(roots), download_root, allow)
+        return cls(tuple(roots), download_root, not offline())
 
     def candidates(self, dataset: Dataset) -> list[Path]:
         folder = _MIRROR_FOLDER.get(dataset.key, dataset.key)

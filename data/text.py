@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.locate import Locator, Progress, dataset_checksum, dataset_dir
-from models.errors import InputError
+from core.errors import InputError
 
 _GUTENBERG_BOOKS = (
     "austen-emma", "austen-persuasion", "austen-sense", "bible-kjv", "blake-poems", "carroll-alice",

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from models.errors import InputError
+from core.errors import InputError
 
 MAX_UPLOAD_MB = 50
 

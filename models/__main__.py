@@ -10,8 +10,8 @@ import argparse
 import sys
 import time
 
-from models.cache import TrainingProgress
-from models.pretrain import discover
+from core.progress import TrainingProgress
+from core.artifacts import discover
 
 
 class BarProgress(TrainingProgress):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.errors import InputError
+from core.errors import InputError
 
 LOCKDOWN_RISES = frozenset({"residential"})
 """Categories that rise, rather than fall, under a lockdown (people stay home): their extreme is a maximum."""

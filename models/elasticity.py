@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from models.errors import InputError
+from core.errors import InputError
 
 MIN_ROWS = 3
 

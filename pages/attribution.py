@@ -9,7 +9,7 @@ from components.data_status import attribution, load_or_explain
 from components.shell import ensure_app_navigation
 from components.upload import csv_upload
 from data.attribution import PATH_SEPARATOR, journeys_from_frame, load_path_data
-from models.errors import InputError
+from core.errors import InputError
 from models.markov import CONVERSION, NULL, MarkovChain, compare_attribution, order_comparison, path_summary
 
 ensure_app_navigation()

@@ -9,8 +9,8 @@ from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from data.locate import dataset_dir
-from models.digits import CONFIDENT, TrainedDigits, is_trained, load_trained, read_drawing, spec, tile_maps
-from models.errors import InputError
+from models.digits.model import CONFIDENT, TrainedDigits, is_trained, load_trained, read_drawing, spec, tile_maps
+from core.errors import InputError
 
 ensure_app_navigation()
 

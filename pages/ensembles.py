@@ -12,10 +12,10 @@ from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from data.wine import MEASUREMENTS, WINE_SETS, load_wine
-from models.cache import quick_mode
-from models.ensemble_profile import profile
-from models.ensembles import MODELS, SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, parse_edges
-from models.errors import InputError
+from core.settings import quick_mode
+from data.profile import profile
+from models.ensembles.model import MODELS, SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, parse_edges
+from core.errors import InputError
 
 ensure_app_navigation()
 

@@ -8,13 +8,10 @@ from components.data_status import attribution, load_or_explain
 from components.shell import ensure_app_navigation
 from components.upload import csv_upload
 from data.prophet_examples import EXAMPLES, load_example
-from models.cache import quick_mode
-from models.errors import InputError
-from models.forecast_data import AGGREGATIONS, PreparedSeries, guess_columns, prepare_series
-from models.forecasting import (
-    PROPHET, Evaluation, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached,
-    forecast, holiday_countries, metrics_by_horizon, seasonality_profile, significant_changepoints, verdicts,
-)
+from core.settings import quick_mode
+from core.errors import InputError
+from models.forecasting.series import AGGREGATIONS, PreparedSeries, guess_columns, prepare_series
+from models.forecasting.model import (PROPHET, Evaluation, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached, forecast, holiday_countries, metrics_by_horizon, seasonality_profile, significant_changepoints, verdicts)
 
 ensure_app_navigation()
 

@@ -12,7 +12,7 @@ from components.upload import csv_upload
 from data.beef import load_beef
 from data.user_csv import numeric_column
 from models.elasticity import PriceElasticity, controls_comparison, elasticity_by_group, revenue_curve
-from models.errors import InputError
+from core.errors import InputError
 
 ensure_app_navigation()
 

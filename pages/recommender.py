@@ -8,12 +8,10 @@ from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
-from models.cache import ModelCache, quick_mode
-from models.errors import InputError
-from models.recommender import (ALGORITHMS, DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, FACTOR_MODELS, KNN_GRID,
-                                KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES, SVD_GRID, Recommender, cold_start,
-                                comparison_spec, evaluation_setup, first_users, grid_size, grid_spec,
-                                stored_comparison, stored_grid_search)
+from core.cache import ModelCache
+from core.settings import quick_mode
+from core.errors import InputError
+from models.recommender.model import (ALGORITHMS, DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES, SVD_GRID, Recommender, cold_start, comparison_spec, evaluation_setup, first_users, grid_size, grid_spec, stored_comparison, stored_grid_search)
 
 ensure_app_navigation()
 

@@ -11,10 +11,10 @@ import streamlit as st
 from components.data_status import attribution
 from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
-from models import simple_rnn
-from models.errors import InputError
-from models.long_memory import clipping_comparison, race
-from models.lstm_gates import gates_over_text
+from models.rnn import simple_rnn
+from core.errors import InputError
+from models.rnn.long_memory import clipping_comparison, race
+from models.rnn.lstm_gates import gates_over_text
 
 ensure_app_navigation()
 
@@ -239,17 +239,17 @@ MAX_SHOWN = 80
 
 @st.cache_resource(show_spinner=False)
 def classic_sentiment_model():
-    from models.sentiment import load_model
+    from models.sentiment.model import load_model
 
     return load_model("classic")
 
 
 def sentiment_model():
     """The classic sentiment model: loaded when trained, trained on request otherwise; None if not available."""
-    if importlib.util.find_spec("models.sentiment") is None:
+    if importlib.util.find_spec("models.sentiment.model") is None:
         st.info("The sentiment model is not available yet in this installation, so the gates cannot be shown.")
         return None
-    from models.sentiment import PRETRAINABLE, load_model
+    from models.sentiment.model import PRETRAINABLE, load_model
 
     if any(p.name == "sentiment-classic" and p.is_trained() for p in PRETRAINABLE):
         return classic_sentiment_model()

@@ -9,10 +9,9 @@ from components.data_status import attribution, load_or_explain
 from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from data.locate import dataset_dir
-from models.cache import ModelCache
-from models.errors import InputError
-from models.sentiment import (DESIGNS, MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch,
-                              learning_rate_halvings, load_model, score, spec, word_contributions)
+from core.cache import ModelCache
+from core.errors import InputError
+from models.sentiment.model import (DESIGNS, MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, learning_rate_halvings, load_model, score, spec, word_contributions)
 
 ensure_app_navigation()
 

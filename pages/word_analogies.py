@@ -5,9 +5,10 @@ from components.data_status import attribution
 from components.shell import ensure_app_navigation
 from components.word_models import corpus_model
 from data.text import CORPORA, DEFAULT_CORPUS
-from models.errors import InputError
-from models.word2vec import ARCHITECTURES, WordVectors
-from models.word2vec_eval import evaluation_table, reference_results
+from core.errors import InputError
+from models.word2vec.config import ARCHITECTURES
+from models.word2vec.vectors import WordVectors
+from models.word2vec.evaluation import evaluation_table, reference_results
 
 ensure_app_navigation()
 

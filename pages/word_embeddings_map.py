@@ -11,9 +11,10 @@ from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from components.word_models import corpus_model, keep_uploaded_model, loaded_models
 from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES, read_uploaded_corpus
-from models.errors import InputError
-from models.word2vec import ARCHITECTURES, TrainedModel, trained_on_upload
-from models.word2vec_map import MapSettings, project, saved_projection
+from core.errors import InputError
+from models.word2vec.config import ARCHITECTURES
+from models.word2vec.model import TrainedModel, trained_on_upload
+from models.word2vec.word_map import MapSettings, project, saved_projection
 
 ensure_app_navigation()
 

@@ -9,7 +9,7 @@ from data.covid import load_mobility, load_oxcgrt
 from models.covid_mobility import (
     LagCorrelation, centred_moving_average, coverage_notes, index_summary, ranking, relation_summary, smooth_mobility,
 )
-from models.errors import InputError
+from core.errors import InputError
 
 DAYS = pd.date_range("2020-03-01", periods=10, freq="D")
 

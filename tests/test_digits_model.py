@@ -3,12 +3,9 @@ import numpy as np
 import pytest
 
 from data.mnist import load_mnist
-from models.cache import ModelCache
-from models.digits import (
-    CONV_LAYERS, DigitClassifier, DigitsConfig, PRETRAINABLE, Reading, augment, load_trained, read_drawing, spec,
-    tile_maps,
-)
-from models.digits_preprocess import Prepared
+from core.cache import ModelCache
+from models.digits.model import (CONV_LAYERS, DigitClassifier, DigitsConfig, PRETRAINABLE, Reading, augment, load_trained, read_drawing, spec, tile_maps)
+from models.digits.preprocess import Prepared
 
 
 

@@ -5,8 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT_ROOT, page_has_no_exception, wait_for_app
-from models.cache import ModelCache
-from models.digits import DigitsConfig, load_trained
+from core.cache import ModelCache
+from models.digits.model import DigitsConfig, load_trained
 
 
 @pytest.fixture(scope="module")

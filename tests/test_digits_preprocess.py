@@ -5,8 +5,8 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from data.mnist import load_mnist
-from models.digits_preprocess import SIZE, ink_map, prepare
-from models.errors import InputError
+from models.digits.preprocess import SIZE, ink_map, prepare
+from core.errors import InputError
 
 
 def canvas_with_seven(left: int, top: int, height: int, stroke: int, inverted: bool = False) -> np.ndarray:

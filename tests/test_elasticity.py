@@ -5,7 +5,7 @@ import pytest
 
 from data.beef import load_beef
 from models.elasticity import PriceElasticity, controls_comparison, elasticity_by_group, revenue_curve
-from models.errors import InputError
+from core.errors import InputError
 
 
 def generated(slope: float, n: int = 400, seed: int = 0, noise: float = 0.02) -> pd.DataFrame:

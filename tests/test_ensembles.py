@@ -8,19 +8,9 @@ from sklearn.ensemble import StackingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from data.wine import MEASUREMENTS, load_wine
-from models.ensemble_profile import profile
-from models.ensembles import (
-    SEARCHED_PARAMETERS,
-    EnsembleConfig,
-    QualityBins,
-    WineEnsembles,
-    evaluate,
-    features,
-    forest_search,
-    parse_edges,
-    stratified_subset,
-)
-from models.errors import InputError
+from data.profile import profile
+from models.ensembles.model import (SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, evaluate, features, forest_search, parse_edges, stratified_subset)
+from core.errors import InputError
 
 SMALL = EnsembleConfig(n_iter=3, folds=3, max_trees=30, boost_rounds=20, max_rows=500, permutation_repeats=2)
 

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
+from core import settings
 from data import locate
 
 ELASTICITY = str(PROJECT_ROOT / "pages" / "price_elasticity.py")
@@ -13,7 +14,7 @@ ELASTICITY = str(PROJECT_ROOT / "pages" / "price_elasticity.py")
 def no_shared_mirror(monkeypatch, tmp_path):
     """Pretend the project has no ../shared beside it, no download cache and no network."""
     monkeypatch.setattr(locate, "PROJECT_ROOT", tmp_path / "project")
-    monkeypatch.setenv(locate.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
     monkeypatch.setenv("ML_ATLAS_OFFLINE", "1")
     monkeypatch.delenv(locate.DATA_DIR_VARIABLE, raising=False)
     st.cache_data.clear()  # as in a fresh server: nothing loaded before the data went missing

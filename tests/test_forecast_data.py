@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from data.prophet_examples import EXAMPLES, load_example
-from models.errors import InputError
-from models.forecast_data import MIN_POINTS, guess_columns, infer_cadence, parse_dates, prepare_series, regular
+from core.errors import InputError
+from models.forecasting.series import MIN_POINTS, guess_columns, infer_cadence, parse_dates, prepare_series, regular
 
 
 def daily(n: int = 40, start: str = "2024-01-01") -> pd.DataFrame:

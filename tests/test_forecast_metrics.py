@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.forecast_baselines import HoltWinters, SeasonalNaive
-from models.forecast_metrics import coverage, horizon_bands, mae, mape, metrics_by, rmse
+from models.forecasting.baselines import HoltWinters, SeasonalNaive
+from models.forecasting.metrics import coverage, horizon_bands, mae, mape, metrics_by, rmse
 
 
 def test_point_metrics_match_hand_computation():

@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
-from models.forecast_data import prepare_series
+from models.forecasting.series import prepare_series
 
 PAGE = str(PROJECT_ROOT / "pages" / "forecasting.py")
 

@@ -3,13 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.cache import ModelCache
-from models.errors import InputError
-from models.forecast_data import prepare_series
-from models.forecasting import (
-    PROPHET, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached, forecast,
-    metrics_by_horizon, rolling_cutoffs, seasonality_profile, significant_changepoints, verdicts,
-)
+from core.cache import ModelCache
+from core.errors import InputError
+from models.forecasting.series import prepare_series
+from models.forecasting.model import (PROPHET, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached, forecast, metrics_by_horizon, rolling_cutoffs, seasonality_profile, significant_changepoints, verdicts)
 
 WEEKLY = ProphetParams(yearly=False, weekly=True, daily=False)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from data.imdb import load_imdb, unpack_archive
-from data.locate import DataError
+from core.errors import DataError
 from data.registry import DATASETS
 
 

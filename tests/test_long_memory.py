@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from models.long_memory import LongMemoryNet, _init, clipping_comparison, first_symbol_task, lstm_gradients, race
-from models.lstm_gates import lstm_forward
+from models.rnn.long_memory import LongMemoryNet, _init, clipping_comparison, first_symbol_task, lstm_gradients, race
+from models.rnn.lstm_gates import lstm_forward
 
 
 def test_task_answer_is_the_first_symbol_and_distractors_never_repeat_it():

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from models.errors import InputError
-from models.lstm_gates import gates_over_text, hard_sigmoid, lstm_layer, read_gates
-from models.text_pipeline import TextPipeline
+from core.errors import InputError
+from models.rnn.lstm_gates import gates_over_text, hard_sigmoid, lstm_layer, read_gates
+from models.sentiment.text_pipeline import TextPipeline
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from data.attribution import journeys_from_frame, load_path_data
-from models.errors import InputError
+from core.errors import InputError
 from models.markov import (CONVERSION, NULL, MarkovChain, compare_attribution, heuristic_attribution,
                            next_step_accuracy, split_journeys)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.cache import MANIFEST, ArtifactSpec, ModelCache, verify
+from core.cache import MANIFEST, ArtifactSpec, ModelCache, verify
 
 
 def train_weights(folder: Path, progress) -> None:

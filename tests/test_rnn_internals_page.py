@@ -74,7 +74,7 @@ def test_bad_words_get_a_message_and_the_rest_of_the_page_stays(app, word):
     assert "The error signal is" in metrics(at)  # later lessons still shown
 
 
-@pytest.mark.skipif(importlib.util.find_spec("models.sentiment") is None, reason="sentiment model not built yet")
+@pytest.mark.skipif(importlib.util.find_spec("models.sentiment.model") is None, reason="sentiment model not built yet")
 def test_gates_of_the_classic_model_over_a_review(app):
     at = app.run()
     if at.button:  # not trained yet in this model folder: train the quick model from the page

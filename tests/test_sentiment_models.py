@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from conftest import quick_models
-from models import sentiment
-from models.cache import ModelCache
-from models.errors import InputError
+from models.sentiment import model as sentiment
+from core.cache import ModelCache
+from core.errors import InputError
 
 
 @pytest.fixture(scope="module", autouse=True)

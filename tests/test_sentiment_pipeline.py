@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from models.text_pipeline import OOV_ID, PAD_ID, TextPipeline, tokenize
+from models.sentiment.text_pipeline import OOV_ID, PAD_ID, TextPipeline, tokenize
 
 
 def test_tokenize_strips_breaks_lowercases_and_drops_punctuation():

@@ -1,9 +1,9 @@
 """How the sentiment networks train: length-grouped batches and word vectors from the reviews' own words."""
 import numpy as np
 
-from models.sentiment_training import embedding_matrix, length_batches, review_word_vectors
-from models.text_pipeline import TextPipeline
-from models.word2vec import WordVectors
+from models.sentiment.training import embedding_matrix, length_batches, review_word_vectors
+from models.sentiment.text_pipeline import TextPipeline
+from models.word2vec.vectors import WordVectors
 
 
 def test_training_batches_group_reviews_by_length():
@@ -47,7 +47,7 @@ def test_embedding_starts_from_the_vectors_of_known_words():
 def test_review_word_vectors_are_learned_for_the_pipelines_own_words():
     texts = ["I didn't like it. It wasn't good<br />at all"] * 30 + ["a great film, I loved it"] * 30
     settings = {"word_vectors": "skipgram", "embedding": 8, "word_vector_epochs": 1, "seed": 1}
-    from models.cache import TrainingProgress
+    from core.progress import TrainingProgress
 
     vectors = review_word_vectors(texts, settings, TrainingProgress())
     assert vectors.vectors.shape[1] == 8
@@ -58,7 +58,7 @@ def test_review_word_vectors_are_learned_for_the_pipelines_own_words():
 def test_the_best_network_keeps_the_review_vectors_it_starts_from(tmp_path, monkeypatch):
     """Quick-mode training of the best model with known vectors: after training its embedding rows are those vectors."""
     from conftest import quick_models
-    from models import sentiment
+    from models.sentiment import model as sentiment
 
     known = WordVectors(["good", "bad", "film"], np.array([[0.5] * 16, [-0.5] * 16, [0.25] * 16]))
     monkeypatch.setattr(sentiment, "review_word_vectors", lambda texts, settings, progress: known)

@@ -4,9 +4,8 @@ import os
 import numpy as np
 import pytest
 
-from models.errors import InputError
-from models.simple_rnn import (NO_TARGET, RNNParams, bptt, clip_by_global_norm, error_through_time, forward,
-                               finite_difference_gap, init_params, letters_task, loss, spectral_radius)
+from core.errors import InputError
+from models.rnn.simple_rnn import (NO_TARGET, RNNParams, bptt, clip_by_global_norm, error_through_time, forward, finite_difference_gap, init_params, letters_task, loss, spectral_radius)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 

@@ -3,7 +3,7 @@ import pytest
 
 from data.text import (CORPORA, DOWNLOADED_CORPORA, MIX_REVIEWS, SIMILARITY_SETS, corpus_checksum, load_analogies, load_corpus, load_similarity,
                        read_uploaded_corpus)
-from models.errors import InputError
+from core.errors import InputError
 
 
 def test_named_corpora_have_their_documented_sizes():

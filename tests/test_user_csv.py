@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from data.user_csv import numeric_column, read_user_csv
-from models.errors import InputError
+from core.errors import InputError
 
 
 def test_reads_comma_and_semicolon_files_and_keeps_formulas_as_text():

@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from components.catalog import PROJECT_ROOT
-from models.errors import InputError
-from models.word2vec import (PRETRAINABLE, UNK, Word2VecConfig, WordVectors, cbow_contexts, encode_corpus,
-                             keep_probability, learning_rate, noise_distribution, noise_table, skipgram_pairs,
-                             subsample, tokenize)
-from models.word2vec_eval import analogy_accuracy, evaluation_table, similarity_correlation
-from models.word2vec_map import MapSettings, project, saved_projection, word_kind
+from core.errors import InputError
+from models.word2vec.model import PRETRAINABLE
+from models.word2vec.corpus import (UNK, cbow_contexts, encode_corpus, keep_probability, learning_rate, noise_distribution, noise_table, skipgram_pairs, subsample, tokenize)
+from models.word2vec.config import Word2VecConfig
+from models.word2vec.vectors import WordVectors
+from models.word2vec.evaluation import analogy_accuracy, evaluation_table, similarity_correlation
+from models.word2vec.word_map import MapSettings, project, saved_projection, word_kind
 
 
 def test_tokenizer_matches_basic_english():
@@ -116,7 +117,7 @@ def within_minus_across(vectors: WordVectors) -> float:
     {"architecture": "cbow", "loss": "softmax", "max_norm": 1.0},
 ])
 def test_training_brings_words_of_a_planted_group_together(settings):
-    from models.word2vec_tf import train
+    from models.word2vec.training import train
 
     vocabulary, corpus = encode_corpus(planted_corpus(), min_count=1)
     config = Word2VecConfig(dim=16, window=3, epochs=3, sample=0, batch_size=128, **settings)
@@ -203,7 +204,7 @@ def test_word_kinds_and_the_map():
 
 
 def test_maps_of_the_app_models_are_saved_and_read_back_word_for_word(tmp_path, monkeypatch):
-    from models import word2vec_map
+    from models.word2vec import word_map as word2vec_map
 
     monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
     words = [UNK, "nan", "null", "true", "1999", *[f"w{i}" for i in range(40)]]
@@ -219,6 +220,6 @@ def test_maps_of_the_app_models_are_saved_and_read_back_word_for_word(tmp_path, 
 
 def test_pretrainable_models_and_a_light_import():
     assert [p.name for p in PRETRAINABLE] == ["word2vec-cbow", "word2vec-skipgram"]
-    code = "import sys, models.word2vec as w; w.PRETRAINABLE[0].is_trained(); print('tensorflow' in sys.modules)"
+    code = "import sys, models.word2vec.model as w; w.PRETRAINABLE[0].is_trained(); print('tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

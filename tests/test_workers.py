@@ -6,8 +6,8 @@ import types
 
 import pytest
 
-from models import workers
-from models.long_memory import race
+from core import workers
+from models.rnn.long_memory import race
 
 
 def _power(base: int, exponent: int) -> int:

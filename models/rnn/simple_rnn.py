@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from models.errors import InputError
+from core.errors import InputError
 
 NO_TARGET = -1
 

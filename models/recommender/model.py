@@ -31,9 +31,11 @@ from surprise.model_selection import GridSearchCV, KFold, cross_validate, train_
 
 from data.locate import dataset_checksum
 from data.movielens import load_movielens_small
-from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
-from models.errors import InputError
-from models.pretrain import Pretrainable
+from core.cache import ArtifactSpec, ModelCache
+from core.progress import TrainingProgress
+from core.settings import quick_mode
+from core.errors import InputError
+from core.artifacts import Pretrainable
 
 ALGORITHMS = {
     "SVD": SVD, "SVD++": SVDpp, "KNNBasic": KNNBasic, "KNNWithMeans": KNNWithMeans, "KNNBaseline": KNNBaseline,

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from models import simple_rnn
-from models.lstm_gates import lstm_forward
-from models.workers import run_side_by_side
+from models.rnn import simple_rnn
+from models.rnn.lstm_gates import lstm_forward
+from core.workers import run_side_by_side
 
 KINDS = ("simple RNN", "LSTM")
 FORGET_BIAS, INPUT_BIAS = 5.0, -2.0

@@ -26,46 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from data.locate import cache_root
+from core.progress import TrainingProgress
+from core.settings import model_root
 
 T = TypeVar("T")
 MANIFEST = "MANIFEST.json"
-MODEL_DIR_VARIABLE = "ML_ATLAS_MODEL_DIR"
-QUICK_VARIABLE = "ML_ATLAS_QUICK"
-
-
-def quick_mode() -> bool:
-    """Whether models should use their small, fast training configurations.
-
-    Set ``ML_ATLAS_QUICK=1`` for tests and CI: models then train on subsets in
-    seconds. The configuration is part of the cache key, so quick and full
-    models never mix. The app says so on every page when it is on.
-    """
-    return os.environ.get(QUICK_VARIABLE, "") in ("1", "true", "yes")
-
-
-class TrainingProgress:
-    """Receives progress from training code; the default does nothing.
-
-    Model modules call ``progress.update(fraction, message)``; the app passes a
-    subclass that draws a Streamlit progress bar, the pre-train command one
-    that prints.
-    """
-
-    def update(self, fraction: float, message: str = "") -> None:  # noqa: D401 - protocol method
-        pass
-
-    def part(self, start: float, end: float, label: str) -> "TrainingProgress":
-        """A progress for one stage of a longer training: its 0..1 is this one's ``start``..``end``."""
-        return _ProgressPart(self, start, end, label)
-
-
-class _ProgressPart(TrainingProgress):
-    def __init__(self, whole: TrainingProgress, start: float, end: float, label: str):
-        self.whole, self.start, self.end, self.label = whole, start, end, label
-
-    def update(self, fraction: float, message: str = "") -> None:
-        self.whole.update(self.start + (self.end - self.start) * fraction, f"{self.label}: {message}")
 
 
 @dataclass(frozen=True)
@@ -85,9 +50,6 @@ class ArtifactSpec:
 class CorruptArtifact(Exception):
     pass
 
-
-def model_root() -> Path:
-    return Path(os.environ.get(MODEL_DIR_VARIABLE) or cache_root() / "models")
 
 
 class ModelCache:

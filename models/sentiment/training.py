@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from models.cache import TrainingProgress
-from models.text_pipeline import TextPipeline, tokenize
+from core.progress import TrainingProgress
+from models.sentiment.text_pipeline import TextPipeline, tokenize
 
 
 def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size: int, seed: int | None = None,
@@ -59,8 +59,9 @@ def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size
 
 def review_word_vectors(texts, settings: dict[str, Any], progress: TrainingProgress):
     """word2vec vectors (``WordVectors``) of the words of ``texts``, tokenized as the sentiment pipeline does."""
-    from models.word2vec import Word2VecConfig, encode_corpus
-    from models.word2vec_tf import train
+    from models.word2vec.config import Word2VecConfig
+    from models.word2vec.corpus import encode_corpus
+    from models.word2vec.training import train
 
     config = Word2VecConfig(architecture=settings["word_vectors"], dim=settings["embedding"],
                             epochs=settings["word_vector_epochs"], seed=settings["seed"])

@@ -14,10 +14,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from models.cache import ArtifactSpec, ModelCache, TrainingProgress
-from models.errors import InputError
-from models.pretrain import Pretrainable
-from models.word2vec import ARCHITECTURES, UNK, WordVectors, is_trained, model_spec, pretrained
+from core.cache import ArtifactSpec, ModelCache
+from core.progress import TrainingProgress
+from core.errors import InputError
+from core.artifacts import Pretrainable
+from models.word2vec.config import ARCHITECTURES
+from models.word2vec.corpus import UNK
+from models.word2vec.vectors import WordVectors
+from models.word2vec.model import is_trained, model_spec, pretrained
 
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")

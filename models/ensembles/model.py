@@ -41,8 +41,8 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from data.wine import MEASUREMENTS
-from models.cache import TrainingProgress
-from models.errors import InputError
+from core.progress import TrainingProgress
+from core.errors import InputError
 
 SEED = 42
 N_JOBS = 2

@@ -20,9 +20,10 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from models.cache import TrainingProgress
-from models.word2vec import (EncodedCorpus, Vocabulary, Word2VecConfig, WordVectors, cbow_contexts, keep_probability,
-                             learning_rate, noise_table, skipgram_pairs, subsample)
+from core.progress import TrainingProgress
+from models.word2vec.corpus import (EncodedCorpus, Vocabulary, cbow_contexts, keep_probability, learning_rate, noise_table, skipgram_pairs, subsample)
+from models.word2vec.config import Word2VecConfig
+from models.word2vec.vectors import WordVectors
 
 CHUNK_TOKENS = 200_000
 """Raw corpus tokens per chunk of examples built at once by NumPy."""

@@ -11,7 +11,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.cache import TrainingProgress
+from core.progress import TrainingProgress
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,10 @@ def discover() -> dict[str, Pretrainable]:
     import models
 
     found: dict[str, Pretrainable] = {}
-    for info in pkgutil.iter_modules(models.__path__):
-        if info.name.startswith("_") or info.name in {"pretrain", "cache", "errors"}:
+    for info in pkgutil.walk_packages(models.__path__, "models."):
+        if info.name.rpartition(".")[2].startswith("_"):
             continue
-        module = importlib.import_module(f"models.{info.name}")
+        module = importlib.import_module(info.name)
         for item in getattr(module, "PRETRAINABLE", []):
             found[item.name] = item
     return found

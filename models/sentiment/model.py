@@ -30,11 +30,13 @@ import pandas as pd
 
 from data.imdb import load_imdb
 from data.locate import dataset_checksum
-from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
-from models.errors import InputError
-from models.pretrain import Pretrainable
-from models.sentiment_training import embedding_matrix, length_batches, review_word_vectors, training_callbacks
-from models.text_pipeline import OOV, PAD, TextPipeline, tokenize
+from core.cache import ArtifactSpec, ModelCache
+from core.progress import TrainingProgress
+from core.settings import quick_mode
+from core.errors import InputError
+from core.artifacts import Pretrainable
+from models.sentiment.training import embedding_matrix, length_batches, review_word_vectors, training_callbacks
+from models.sentiment.text_pipeline import OOV, PAD, TextPipeline, tokenize
 
 MODEL_NAMES = ("classic", "best", "baseline")
 TITLES = {

@@ -21,9 +21,11 @@ import numpy as np
 
 from data.locate import dataset_checksum
 from data.mnist import load_mnist
-from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
-from models.digits_preprocess import Prepared, prepare
-from models.pretrain import Pretrainable
+from core.cache import ArtifactSpec, ModelCache
+from core.progress import TrainingProgress
+from core.settings import quick_mode
+from models.digits.preprocess import Prepared, prepare
+from core.artifacts import Pretrainable
 
 MODEL_NAME = "digits-cnn"
 CONFIDENT = 0.7

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from models.word2vec import WordVectors, analogy_scores
+from models.word2vec.vectors import WordVectors, analogy_scores
 
 BATCH = 512
 
@@ -94,7 +94,7 @@ SHARED_SETTINGS = ("dim", "window", "negative", "min_count", "sample", "epochs")
 
 def reference_results_path():
     """Where ``bench/word2vec.py`` saves gensim's evaluation for the analogies page to show."""
-    from data.locate import cache_root
+    from core.settings import cache_root
 
     return cache_root() / "bench" / "word2vec-gensim.json"
 

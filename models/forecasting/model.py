@@ -17,11 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.cache import ArtifactSpec, ModelCache, TrainingProgress, quick_mode
-from models.errors import InputError
-from models.forecast_baselines import baselines
-from models.forecast_data import Cadence, PreparedSeries, regular
-from models.forecast_metrics import horizon_bands, metrics_by
+from core.cache import ArtifactSpec, ModelCache
+from core.progress import TrainingProgress
+from core.settings import quick_mode
+from core.errors import InputError
+from models.forecasting.baselines import baselines
+from models.forecasting.series import Cadence, PreparedSeries, regular
+from models.forecasting.metrics import horizon_bands, metrics_by
 
 MODEL_FILE = "model.json"
 PROPHET = "Prophet"

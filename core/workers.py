@@ -23,7 +23,7 @@ from typing import Any
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 WORKERS = min(4, _CORES) if "forkserver" in multiprocessing.get_all_start_methods() else 1
 """Worker processes of the pool; 1 means every call runs in the calling process (one core, or no forkserver)."""
-_PRELOAD = ["numpy", "pandas", "models.long_memory"]
+_PRELOAD = ["numpy", "pandas", "models.rnn.long_memory"]
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 

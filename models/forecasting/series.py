@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data.user_csv import numeric_column
-from models.errors import InputError
+from core.errors import InputError
 
 MIN_POINTS = 20
 AGGREGATIONS = {"none": None, "hourly": "h", "daily": "D", "weekly": "W", "monthly": "MS"}

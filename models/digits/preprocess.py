@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from models.errors import InputError
+from core.errors import InputError
 
 SIZE = 28
 BOX = 20

@@ -1,0 +1,1 @@
+"""Handwritten digits: drawings prepared like MNIST, and the CNN that reads them."""

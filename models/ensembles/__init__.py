@@ -1,0 +1,1 @@
+"""Ensembles on wine quality: bagging, boosting and stacking, tuned and compared."""

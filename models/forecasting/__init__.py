@@ -1,0 +1,1 @@
+"""Forecasting with Prophet: series preparation, the model, baselines and metrics."""

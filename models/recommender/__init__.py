@@ -1,0 +1,1 @@
+"""Movie recommendations with scikit-surprise: comparison, tuning, explained top-N."""

@@ -1,0 +1,1 @@
+"""Inside a recurrent network: a NumPy RNN and LSTM, BPTT, and the long-memory race."""

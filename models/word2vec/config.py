@@ -1,0 +1,45 @@
+"""What defines a trained word2vec model: architecture, dimensions, window, sampling, epochs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import InputError
+from core.settings import quick_mode
+
+ARCHITECTURES = {"cbow": "CBOW", "skipgram": "Skip-gram"}
+
+
+@dataclass(frozen=True)
+class Word2VecConfig:
+    """Everything that defines a trained model (part of the cache key)."""
+
+    architecture: str = "cbow"
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    loss: str = "negative"
+    """"negative" sampling, or "softmax" (full softmax, for small vocabularies)."""
+    min_count: int = 5
+    sample: float = 1e-3
+    epochs: int = 5
+    learning_rate: float = 0.025
+    max_norm: float | None = None
+    batch_size: int = 1024
+    seed: int = 1
+
+    def __post_init__(self):
+        if self.architecture not in ARCHITECTURES:
+            raise InputError(f"Unknown architecture '{self.architecture}': choose {' or '.join(ARCHITECTURES)}.")
+        if self.loss not in ("negative", "softmax"):
+            raise InputError(f"Unknown loss '{self.loss}': choose 'negative' or 'softmax'.")
+
+
+
+QUICK_DOCUMENTS = 800
+FULL_EPOCHS = 3
+
+
+def default_config(architecture: str) -> Word2VecConfig:
+    """The configuration the app trains: the paper's settings at dimension 100, 1 epoch in quick mode."""
+    return Word2VecConfig(architecture=architecture, epochs=1 if quick_mode() else FULL_EPOCHS)
+
