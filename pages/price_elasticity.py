@@ -5,7 +5,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts import qq_plot, residuals_vs_fitted
+from components.charts.diagnostics import qq_plot, residuals_vs_fitted
 from components.data_status import attribution, load_or_explain
 from components.shell import ensure_app_navigation
 from components.upload import csv_upload

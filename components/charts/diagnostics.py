@@ -1,4 +1,4 @@
-"""Plotly charts shared by several pages."""
+"""Regression diagnostics: residuals against fitted values, normal Q-Q plot."""
 from __future__ import annotations
 
 import numpy as np

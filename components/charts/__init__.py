@@ -1,0 +1,1 @@
+"""Plotly charts by kind: diagnostics, time series, classification, ...; pages call these, never build figures themselves."""
