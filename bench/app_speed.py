@@ -133,7 +133,7 @@ async def server_run_seconds(url: str, url_path: str, timeout_ms: float) -> floa
 
 def model_load_times(allow_training: bool) -> None:
     """Load every pre-trainable model from the cache in this process, timing each."""
-    from core.artifacts import discover
+    from models.artifacts import BY_NAME
 
     print("Model load times in a fresh process (from the model cache, including checksum verification):")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the table
@@ -141,7 +141,7 @@ def model_load_times(allow_training: bool) -> None:
     import tensorflow  # noqa: F401 - timed on its own so the first Keras model's load time is comparable
 
     print(f"  {'import tensorflow':<28} {time.perf_counter() - started:7.2f} s")
-    for name, item in sorted(discover().items()):
+    for name, item in sorted(BY_NAME.items()):
         trained = item.is_trained()
         if not trained and not allow_training:
             print(f"  {name:<28} {'-':>7}   not in the cache: pre-train it (python -m models train {name}) "

@@ -18,7 +18,8 @@ import numpy as np
 from data.imdb import load_imdb
 from core.progress import TrainingProgress
 from core.settings import quick_mode
-from models.sentiment.model import MODEL_NAMES, TITLES, load_model
+from models.sentiment.artifacts import MODEL_NAMES, TITLES
+from models.sentiment.model import trained_model
 
 LATENCY_REVIEWS = 200
 
@@ -51,7 +52,7 @@ def main() -> None:
     reviews = load_imdb("test").text.iloc[-LATENCY_REVIEWS:].tolist()
     rows = []
     for name in MODEL_NAMES:
-        model = load_model(name, PrintProgress(name))
+        model = trained_model(name, PrintProgress(name))
         report = model.report
         times = latency_ms(model, reviews)
         rows.append((name, report, times))

@@ -1,14 +1,15 @@
 """The pages of ML Atlas: one card per page, grouped by theme.
 
 ``app.py`` builds the navigation from this list and the home page shows one
-card per entry. A card whose page script does not exist (yet) is left out, so
-no placeholder page is ever shown.
+card per entry. Every card's script must exist (a test checks it), so a page
+never silently disappears from the navigation and from its own tests.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from models.artifacts import BY_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,9 +25,7 @@ class PageCard:
     summary: str
     data: str
     models: tuple[str, ...] = ()
-    """Names of the page's pre-trainable models (see ``python -m models list``)."""
-    module: str | None = None
-    """Model module whose ``PRETRAINABLE`` entries cover ``models``."""
+    """Names of the page's pre-trainable artifacts (``models/artifacts.py``; see ``python -m models list``)."""
 
     @property
     def url_path(self) -> str:
@@ -34,16 +33,15 @@ class PageCard:
 
     def training_status(self) -> str:
         """'no training needed', 'trained' or 'not trained yet'."""
-        if not self.models or not self.module:
+        if not self.models:
             return "no training needed"
-        registry = {p.name: p for p in importlib.import_module(self.module).PRETRAINABLE}
-        done = [registry[name].is_trained() for name in self.models]
+        done = [BY_NAME[name].is_trained() for name in self.models]
         if all(done):
             return "trained"
         return "not trained yet" if not any(done) else f"{sum(done)} of {len(done)} models trained"
 
 
-_CARDS: tuple[PageCard, ...] = (
+PAGES: tuple[PageCard, ...] = (
     PageCard(
         script="pages/word_embeddings_map.py",
         title="Word map (t-SNE)",
@@ -53,8 +51,7 @@ _CARDS: tuple[PageCard, ...] = (
         "t-SNE or PCA, clustered, and searchable.",
         data="english-mix (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown, 10,000 IMDB reviews) "
         "or your .txt corpus",
-        models=("word-map-cbow", "word-map-skipgram"),  # trained when both the vectors and their map are
-        module="models.word2vec.word_map",
+        models=("word2vec-cbow", "word2vec-skipgram", "word-map-cbow", "word-map-skipgram"),
     ),
     PageCard(
         script="pages/word_analogies.py",
@@ -65,7 +62,6 @@ _CARDS: tuple[PageCard, ...] = (
         "with the models' scores on Google's analogy set and word-similarity benchmarks.",
         data="the word2vec models of the word map; Google analogies, WordSim-353, SimLex-999, MEN",
         models=("word2vec-cbow", "word2vec-skipgram"),
-        module="models.word2vec.model",
     ),
     PageCard(
         script="pages/digits.py",
@@ -76,7 +72,6 @@ _CARDS: tuple[PageCard, ...] = (
         "and its mistakes.",
         data="MNIST, 60,000 training and 10,000 test digits",
         models=("digits-cnn",),
-        module="models.digits.model",
     ),
     PageCard(
         script="pages/sentiment.py",
@@ -87,7 +82,6 @@ _CARDS: tuple[PageCard, ...] = (
         "next to the classic LSTM and a TF-IDF baseline.",
         data="Large Movie Review Dataset (IMDB), 25,000 + 25,000 reviews",
         models=("sentiment-classic", "sentiment-best", "sentiment-baseline"),
-        module="models.sentiment.model",
     ),
     PageCard(
         script="pages/rnn_internals.py",
@@ -143,7 +137,6 @@ _CARDS: tuple[PageCard, ...] = (
         "precision@k, with explained recommendations for any user or for you.",
         data="MovieLens ml-latest-small and ml-100k",
         models=("recommender-comparison",),
-        module="models.recommender.model",
     ),
     PageCard(
         script="pages/attribution.py",
@@ -155,5 +148,3 @@ _CARDS: tuple[PageCard, ...] = (
         data="ChannelAttribution's PathData, 10,000 journeys (or your CSV)",
     ),
 )
-
-PAGES: tuple[PageCard, ...] = tuple(card for card in _CARDS if (PROJECT_ROOT / card.script).exists())

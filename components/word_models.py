@@ -1,42 +1,44 @@
-"""word2vec models for the word pages: loaded once per server and shared by every session."""
+"""word2vec models and maps for the word pages, through the server's artifact store."""
 from __future__ import annotations
 
-from collections import OrderedDict
+import hashlib
+from dataclasses import asdict
 
+import pandas as pd
 import streamlit as st
 
-from components.data_status import load_or_explain
-from components.progress import StreamlitProgress
-from models.word2vec.config import ARCHITECTURES
-from models.word2vec.model import TrainedModel, corpus_documents, is_trained, pretrained
-
-UPLOADED_MODELS_KEPT = 4
-
-
-@st.cache_resource(show_spinner=False)
-def loaded_models() -> OrderedDict[tuple[str, str], TrainedModel]:
-    """Trained models by (architecture, corpus or upload key), shared by every session of this server."""
-    return OrderedDict()
+from components.artifact_store import loaded
+from core.artifacts import InMemoryArtifact
+from data.text import read_uploaded_corpus
+from models.word2vec.artifacts import word2vec_model
+from models.word2vec.config import ARCHITECTURES, MapSettings
+from models.word2vec.model import TrainedModel, trained_on_upload
+from models.word2vec.vectors import WordVectors
+from models.word2vec.word_map import project, saved_projection
 
 
 def corpus_model(architecture: str, corpus: str) -> TrainedModel:
     """The model for a named corpus: from memory, from the model cache, or trained now with a progress bar."""
-    models = loaded_models()
-    if (architecture, corpus) not in models:
-        if is_trained(architecture, corpus):
-            models[architecture, corpus] = pretrained(architecture, corpus)
-        else:
-            documents = load_or_explain(corpus_documents, corpus)
-            bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)")
-            models[architecture, corpus] = pretrained(architecture, corpus, bar, documents)
-            bar.done()
-    return models[architecture, corpus]
+    return loaded(word2vec_model(architecture, corpus),
+                  f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)")
 
 
-def keep_uploaded_model(key: tuple[str, str], model: TrainedModel) -> None:
-    """Remember a model trained on an upload, forgetting the oldest beyond a few so memory stays bounded."""
-    models = loaded_models()
-    models[key] = model
-    uploads = [k for k in models if k[1].startswith("upload:")]
-    for old in uploads[:-UPLOADED_MODELS_KEPT]:
-        del models[old]
+def upload_key(architecture: str, content: bytes) -> str:
+    return f"word2vec-{architecture}-upload-{hashlib.sha256(content).hexdigest()[:16]}"
+
+
+def upload_model(architecture: str, name: str, content: bytes) -> TrainedModel:
+    """A model trained now on an uploaded corpus (InputError if the file is unusable), kept in memory a while."""
+    documents = read_uploaded_corpus(content, name)
+    return loaded(InMemoryArtifact(upload_key(architecture, content), f"word2vec on {name}",
+                                   lambda progress: trained_on_upload(architecture, documents, progress)),
+                  f"Training {ARCHITECTURES[architecture]} on {name}")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def projection(model_key: str, architecture: str, corpus: str | None, settings: MapSettings,
+               _vectors: WordVectors) -> pd.DataFrame:
+    """The map per (model, settings): kept in the model cache for the app's models, in memory for uploads."""
+    if corpus is None:
+        return project(_vectors, **asdict(settings))
+    return saved_projection(architecture, corpus, _vectors, settings)

@@ -1,37 +1,88 @@
-"""Which models can be pre-trained, found by looking at the model modules.
+"""The one protocol for trained artifacts: each model family declares its artifacts once.
 
-A model module that trains something slow lists it in a module-level
-``PRETRAINABLE`` list; ``python -m models train --all`` then warms the cache
-before users arrive, and the home page shows whether each is trained.
+A declaration names the artifact, says what it is, gives its cache key
+(configuration and data checksum, see :class:`core.cache.ArtifactSpec`) and
+where the code that trains and loads it lives. Declarations are light:
+``spec`` must not import TensorFlow, Prophet or Surprise, and the code behind
+``build`` is imported only when the artifact is trained or loaded. So the pre-train
+command, the home page's status cards and the pages can all read the same
+declarations without waiting for a heavy import.
+
+``build`` is ``"module:function"``; the function is called as
+``function(*arguments, progress=progress)`` and returns the artifact from the
+model cache, training and saving it first when the cache lacks it
+(:meth:`core.cache.ModelCache.get_or_train`).
 """
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from core.cache import ArtifactSpec, ModelCache
 from core.progress import TrainingProgress
 
 
+class NotTrained(LookupError):
+    """``load()`` of an artifact that is not in the model cache (train it first)."""
+
+
 @dataclass(frozen=True)
-class Pretrainable:
+class Artifact:
+    """A trained artifact of a model family, declared once."""
+
     name: str
+    """What ``python -m models train NAME`` calls it."""
     description: str
-    train: Callable[[TrainingProgress], object]
-    """Make sure the model is in the cache (load it, training first if needed)."""
-    is_trained: Callable[[], bool]
+    spec: Callable[[], ArtifactSpec] = field(compare=False)
+    """Its cache key for the current configuration (light: no heavy import)."""
+    build: str
+    """``"module:function"`` that returns the artifact, training it into the cache first if missing."""
+    arguments: tuple[Any, ...] = ()
+    data: tuple[str, ...] = ()
+    """Keys of the data sets training reads (``data/registry.py``), so a page can check them before training."""
+
+    @property
+    def key(self) -> str:
+        return self.spec().key
+
+    def is_trained(self) -> bool:
+        """Whether the model cache holds it (cheap: no loading, no heavy import)."""
+        return ModelCache().has(self.spec())
+
+    def train(self, progress: TrainingProgress | None = None) -> Any:
+        """Train it into the cache unless it is there already; return it loaded."""
+        return self._builder()(*self.arguments, progress=progress)
+
+    def load(self) -> Any:
+        """The artifact from the cache; :class:`NotTrained` if it is not there."""
+        if not self.is_trained():
+            raise NotTrained(f"{self.name} is not trained yet: run `python -m models train {self.name}`.")
+        return self._builder()(*self.arguments)
+
+    def _builder(self) -> Callable[..., Any]:
+        module, _, function = self.build.partition(":")
+        return getattr(importlib.import_module(module), function)
 
 
-def discover() -> dict[str, Pretrainable]:
-    """Every ``PRETRAINABLE`` entry of every module in the ``models`` package, by name."""
-    import models
+@dataclass(frozen=True)
+class InMemoryArtifact:
+    """A result computed on request and kept in memory only (a fit on settings or an upload).
 
-    found: dict[str, Pretrainable] = {}
-    for info in pkgutil.walk_packages(models.__path__, "models."):
-        if info.name.rpartition(".")[2].startswith("_"):
-            continue
-        module = importlib.import_module(info.name)
-        for item in getattr(module, "PRETRAINABLE", []):
-            found[item.name] = item
-    return found
+    It has the same ``key`` / ``is_trained`` / ``train`` / ``load`` as :class:`Artifact`,
+    so the app's store keeps both kinds alike; it is never trained ahead.
+    """
+
+    key: str
+    description: str
+    compute: Callable[[TrainingProgress | None], Any] = field(compare=False)
+
+    def is_trained(self) -> bool:
+        return False
+
+    def train(self, progress: TrainingProgress | None = None) -> Any:
+        return self.compute(progress)
+
+    def load(self) -> Any:
+        raise NotTrained(f"{self.description} is computed on request, not kept in the model cache.")

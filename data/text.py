@@ -103,12 +103,16 @@ def load_corpus(name: str = DEFAULT_CORPUS, locator: Locator | None = None, prog
     return documents
 
 
+def corpus_datasets(name: str) -> tuple[str, ...]:
+    """The data sets (``data/registry.py`` keys) a named corpus is read from."""
+    if name in DOWNLOADED_CORPORA:
+        return (DOWNLOADED_CORPORA[name],)
+    return ("text", "imdb") if name in ("english-mix", "imdb") else ("text",)
+
+
 def corpus_checksum(name: str) -> str:
     """A checksum of the data a named corpus is read from, for keying trained models."""
-    if name in DOWNLOADED_CORPORA:
-        return dataset_checksum(DOWNLOADED_CORPORA[name])
-    keys = ["text", "imdb"] if name in ("english-mix", "imdb") else ["text"]
-    return "-".join(dataset_checksum(key) for key in keys)
+    return "-".join(dataset_checksum(key) for key in corpus_datasets(name))
 
 
 def read_uploaded_corpus(content: bytes, name: str = "upload.txt", limit: int = UPLOAD_LIMIT_BYTES) -> list[str]:

@@ -1,57 +1,8 @@
-"""Pre-train models so a deployment is warm before users arrive.
-
-    python -m models list               # what can be trained, and whether it is
-    python -m models train --all        # train everything missing from the cache
-    python -m models train digits-cnn   # train named models
-"""
-from __future__ import annotations
-
-import argparse
+"""``python -m models``: pre-train the declared artifacts (see :mod:`core.pretrain`)."""
 import sys
-import time
 
-from core.progress import TrainingProgress
-from core.artifacts import discover
-
-
-class BarProgress(TrainingProgress):
-    """A text progress bar on the terminal, one per model."""
-
-    def __init__(self, name: str, width: int = 30):
-        self.name, self.width = name, width
-
-    def update(self, fraction: float, message: str = "") -> None:
-        fraction = min(max(fraction, 0.0), 1.0)
-        filled = int(self.width * fraction)
-        bar = "#" * filled + "-" * (self.width - filled)
-        sys.stdout.write(f"\r{self.name:<24} [{bar}] {fraction:6.1%} {message[:60]:<60}")
-        sys.stdout.flush()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m models", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="list the pre-trainable models")
-    train = commands.add_parser("train", help="train models into the cache")
-    train.add_argument("names", nargs="*", help="model names (see 'list')")
-    train.add_argument("--all", action="store_true", help="train every registered model")
-    args = parser.parse_args(argv)
-
-    registry = discover()
-    if args.command == "list":
-        for item in registry.values():
-            print(f"{item.name:<24} {'trained' if item.is_trained() else 'not trained':<12} {item.description}")
-        return 0
-    names = list(registry) if args.all else args.names
-    unknown = [n for n in names if n not in registry]
-    if unknown or not names:
-        parser.error(f"name models to train or pass --all; unknown: {unknown}; known: {list(registry)}")
-    for name in names:
-        started = time.perf_counter()
-        registry[name].train(BarProgress(name))
-        print(f"\n{name}: ready in {time.perf_counter() - started:.1f} s")
-    return 0
-
+from core.pretrain import main
+from models.artifacts import PRETRAINED
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(PRETRAINED))

@@ -1,4 +1,5 @@
-"""Lockdown severity (OxCGRT index) against Google mobility: smoothing, lagged correlation, summaries, ranking.
+"""Lockdown severity (OxCGRT index) against Google mobility: smoothing, lagged correlation, summaries, ranking,
+and their readings as the page shows them.
 
 Plain pandas/numpy on the tidy long frames of :mod:`data.covid`:
 index rows (country_code, country, date, value) for one OxCGRT index and
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from data.covid import CATEGORY_LABELS
 
 LOCKDOWN_RISES = frozenset({"residential"})
 """Categories that rise, rather than fall, under a lockdown (people stay home): their extreme is a maximum."""
@@ -213,3 +215,89 @@ def coverage_notes(mobility: pd.DataFrame, countries: pd.DataFrame, start, end) 
         if parts:
             notes[code] = f"{span}; in the chosen period it {', '.join(parts)}."
     return notes
+
+
+def mobility_coverage(mobility: pd.DataFrame, countries: pd.DataFrame, start, end) -> list[str]:
+    """What to warn about Google mobility in [start, end]: first the data set's own span where the period runs past
+    it, then the countries' :func:`coverage_notes`."""
+    first, last = mobility["date"].min(), mobility["date"].max()
+    notes = list(coverage_notes(mobility, countries, start, end).values())
+    if pd.Timestamp(start) < first or pd.Timestamp(end) > last:
+        notes.insert(0, f"Google mobility in this data set covers {first:%Y-%m-%d} to {last:%Y-%m-%d} only.")
+    return notes
+
+
+def with_country_names(frame: pd.DataFrame, country_of: dict[str, str]) -> pd.DataFrame:
+    """The rows with a country column, named from their country_code by ``country_of``."""
+    return frame.assign(country=frame["country_code"].map(country_of))
+
+
+def extreme_column(category: str) -> str:
+    """The name of a category's column of lockdown extremes: its peak for residential, else its low."""
+    return f"{CATEGORY_LABELS[category]} {'peak' if category in LOCKDOWN_RISES else 'low'} (%)"
+
+
+def peak_readings(index: pd.DataFrame) -> tuple[str, str, str]:
+    """One country's index rows in the period -> its peak index, the peak's first date and the index's first rise
+    (or "none in period"), written out."""
+    head = index_summary(index).iloc[0]
+    first = f"{head['first rise']:%Y-%m-%d}" if pd.notna(head["first rise"]) else "none in period"
+    return f"{head['peak index']:.1f}", f"{head['peak date']:%Y-%m-%d}", first
+
+
+def extreme_readings(relation: pd.DataFrame, country: str) -> list[tuple[str, str, str]]:
+    """One country's rows of :func:`relation_summary` with mobility data -> per category its column name (see
+    :func:`extreme_column`), the extreme written out, and a note: the extreme's date, the days since the index's first
+    rise and, where the lag search found a lag, the correlations."""
+    readings = []
+    for _, row in relation[relation["country"] == country].dropna(subset=["mobility extreme"]).iterrows():
+        days = row["days rise to extreme"]
+        note = f"on {row['extreme date']:%Y-%m-%d}"
+        if pd.notna(days):
+            note += f", {days:.0f} days after the first rise"
+        if pd.notna(row["best lag (days)"]):
+            note += (f"; r = {row['r (lag 0)']:.2f}, strongest at lag {row['best lag (days)']:+.0f} days "
+                     f"(r = {row['r at best lag']:.2f})")
+        readings.append((extreme_column(row["category"]), f"{row['mobility extreme']:+.1f}", note))
+    return readings
+
+
+def labelled_relation(relation: pd.DataFrame) -> pd.DataFrame:
+    """:func:`relation_summary`'s table with the categories named as readers know them."""
+    return relation.assign(category=relation["category"].map(CATEGORY_LABELS))
+
+
+def paired_days(smoothed: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
+    """Smoothed mobility rows joined with the same country's index on the same day (column ``index``): the days
+    both sources cover."""
+    return smoothed.merge(index[["country_code", "date", "value"]].rename(columns={"value": "index"}),
+                          on=["country_code", "date"])
+
+
+def labelled_ranking(table: pd.DataFrame, categories) -> pd.DataFrame:
+    """:func:`ranking`'s table with each category column named by what it holds (see :func:`extreme_column`)."""
+    return table.rename(columns={category: extreme_column(category) for category in categories})
+
+
+def rank_sentences(table: pd.DataFrame, countries) -> list[str]:
+    """Where each of ``countries`` stands in :func:`ranking`'s table, one sentence each (none for a country not in
+    it)."""
+    sentences = []
+    for name in countries:
+        row = table[table["country"] == name]
+        if len(row):
+            sentences.append(f"**{name}** ranks {int(row['rank'].iloc[0])} of {len(table)} by peak index "
+                             f"({row['peak index'].iloc[0]:.1f}); mean index over the period "
+                             f"{row['mean index'].iloc[0]:.1f}.")
+    return sentences
+
+
+def export_table(index: pd.DataFrame, smoothed: pd.DataFrame, index_name: str) -> pd.DataFrame:
+    """The index rows (their value named ``index_name``), one per country and day, with each category's daily and
+    smoothed mobility alongside (columns ``<category>_daily``, ``<category>_smoothed``) where there is any."""
+    export = index.rename(columns={"value": index_name})
+    if smoothed.empty:
+        return export
+    wide = smoothed.pivot_table(index=["country_code", "date"], columns="category", values=["value", "smoothed"])
+    wide.columns = [f"{category}_{'daily' if kind == 'value' else 'smoothed'}" for kind, category in wide.columns]
+    return export.merge(wide.reset_index(), on=["country_code", "date"], how="left")

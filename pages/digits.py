@@ -5,11 +5,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from components.data_status import attribution, load_or_explain
-from components.progress import StreamlitProgress
+from components.artifact_store import loaded
+from components.data_status import attribution
 from components.shell import ensure_app_navigation
-from data.locate import dataset_dir
-from models.digits.model import CONFIDENT, TrainedDigits, is_trained, load_trained, read_drawing, spec, tile_maps
+from models.digits.artifacts import DIGITS_CNN
+from models.digits.model import CONFIDENT, TrainedDigits, read_drawing, tile_maps
 from core.errors import InputError
 
 ensure_app_navigation()
@@ -26,27 +26,13 @@ st.write(
 )
 
 
-@st.cache_resource(show_spinner=False)
-def loaded_models() -> dict[str, TrainedDigits]:
-    """Trained models by cache key, loaded once per server process and shared by every session."""
-    return {}
-
-
 def upscaled(image: np.ndarray, factor: int) -> np.ndarray:
     """Blow up a small grey image with square pixels, so what the model saw is shown as it is."""
     return np.kron(np.clip(image, 0.0, 1.0), np.ones((factor, factor), dtype=np.float32))
 
 
-models = loaded_models()
-if spec().key not in models:
-    progress = None
-    if not is_trained():
-        load_or_explain(dataset_dir, "mnist")
-        progress = StreamlitProgress("Training the digit reader on MNIST (first use only)")
-    models[spec().key] = load_trained(progress)
-    if progress:
-        progress.done("Digit reader trained")
-trained = models[spec().key]
+trained: TrainedDigits = loaded(DIGITS_CNN, "Training the digit reader on MNIST (first use only)",
+                               done="Digit reader trained")
 
 @st.fragment
 def draw_and_read(trained: TrainedDigits) -> None:

@@ -1,6 +1,4 @@
 """Ensembles on wine quality: a tuned random forest (bagging), two boosters and a stack, compared on held-out wines."""
-from collections import OrderedDict
-
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -8,18 +6,19 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from components.artifact_store import in_memory, loaded
 from components.data_status import attribution, load_or_explain
-from components.progress import StreamlitProgress
+from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
 from data.wine import MEASUREMENTS, WINE_SETS, load_wine
 from core.settings import quick_mode
 from data.profile import profile
 from models.ensembles.model import MODELS, SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, parse_edges
+from core.artifacts import InMemoryArtifact
 from core.errors import InputError
 
 ensure_app_navigation()
 
-KEPT_RUNS = 4
 MODEL_COLOURS = dict(zip((name for name, _ in MODELS.values()), px.colors.qualitative.Safe))
 WINE_COLOURS = {"red": "#8e1b2e", "white": "#d4b84a", "both": "#5b6f95"}
 
@@ -36,12 +35,6 @@ st.write(
 @st.cache_data(show_spinner=False)
 def wines_frame(wines: str) -> pd.DataFrame:
     return load_or_explain(load_wine, wines)
-
-
-@st.cache_resource(show_spinner=False)
-def fitted_runs() -> OrderedDict:
-    """Fitted comparisons by settings, shared by every session of this server (the last few runs)."""
-    return OrderedDict()
 
 
 def distributions_chart(frame: pd.DataFrame, wines: str) -> go.Figure:
@@ -185,26 +178,18 @@ config = EnsembleConfig.quick(**config_args) if quick_mode() else EnsembleConfig
 if quick_mode():
     st.caption(f"Quick mode: a stratified subset of {config.max_rows} wines, forests of at most {config.max_trees} "
                f"trees and {config.boost_rounds} boosting rounds.")
-runs = fitted_runs()
-if settings not in runs:
+run = InMemoryArtifact(f"wine-ensembles-{settings}", "the ensembles",
+                       lambda progress: WineEnsembles(config).fit(frame, progress))
+model: WineEnsembles | None = in_memory(run)
+if model is None:
     fits = int(n_iter) * int(folds)
     st.write(f"A run tries {fits} random-forest fits in the search, then cross-validates and fits the boosters and the "
              f"stack (about a minute for red or white and two for both on two cores).")
     if not st.button("Run the ensembles", type="primary"):
         st.info("Choose the settings, then press **Run the ensembles**. Results are kept for these settings.")
         st.stop()
-    progress = StreamlitProgress("Tuning and fitting the ensembles")
-    try:
-        runs[settings] = WineEnsembles(config).fit(frame, progress)
-    except InputError as error:
-        progress.done("Run stopped")
-        st.error(str(error), icon=":material/error:")
-        st.stop()
-    progress.done("Ensembles fitted")
-    while len(runs) > KEPT_RUNS:
-        runs.popitem(last=False)
-runs.move_to_end(settings)
-model: WineEnsembles = runs[settings]
+    with explain_input_errors():
+        model = loaded(run, "Tuning and fitting the ensembles", done="Ensembles fitted")
 st.caption(f"{model.n_train_:,} training wines, {model.n_test_:,} held-out test wines (stratified split, seed "
            f"{config.seed}).")
 

@@ -3,15 +3,18 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.artifact_store import in_memory, loaded
 from components.data_status import attribution, load_or_explain
-from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
-from core.cache import ModelCache
+from core.artifacts import Artifact, InMemoryArtifact
 from core.settings import quick_mode
 from core.errors import InputError
-from models.recommender.model import (ALGORITHMS, DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES, SVD_GRID, Recommender, cold_start, comparison_spec, evaluation_setup, first_users, grid_size, grid_spec, stored_comparison, stored_grid_search)
+from models.recommender.artifacts import (DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, comparison_spec,
+                                         evaluation_setup, grid_spec)
+from models.recommender.model import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS, SIMILARITIES,
+                                     SVD_GRID, Recommender, cold_start, first_users, grid_size)
 
 ensure_app_navigation()
 
@@ -41,27 +44,23 @@ def movielens(name: str, quick: bool) -> MovieLens:
     return MovieLens(first_users(data.ratings, SUBSET), data.movies) if quick else data
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def fitted(name: str, quick: bool, algorithm: str, params: tuple) -> Recommender:
-    """One fitted model per (data set, algorithm, parameters), kept for the server's lifetime."""
-    data = movielens(name, quick)
-    return Recommender(algorithm, **dict(params)).fit(data.ratings, data.movies)
-
-
 def model(algorithm: str, params: dict) -> Recommender:
+    """One fitted model per (data set, algorithm, parameters), kept in the server's artifact store."""
+    fit = InMemoryArtifact(f"recommender-{name}-{QUICK}-{algorithm}-{sorted(params.items())}", algorithm,
+                           lambda progress: Recommender(algorithm, **params).fit(data.ratings, data.movies))
     with st.spinner(f"Fitting {algorithm} on {len(data.ratings):,} ratings..."):
-        return fitted(name, QUICK, algorithm, tuple(sorted(params.items())))
+        return in_memory(fit) or loaded(fit, done="Fitted")
 
 
-def stored(spec, compute, label: str, heading: str):
-    """Results already in the model cache, else computed behind a button with a progress bar; None until then."""
-    if ModelCache().has(spec):
-        return compute(data.ratings, spec)
-    if st.button(label):
-        progress = StreamlitProgress(heading)
-        result = compute(data.ratings, spec, progress)
-        progress.done("Done")
-        return result
+def stored(spec, compute: str, label: str, heading: str):
+    """Results already in the model cache, else computed behind a button with a progress bar; None until then.
+
+    ``compute`` names the function of ``models.recommender.model`` that computes and stores them.
+    """
+    results = Artifact(spec.name, heading, spec=lambda: spec, build=f"models.recommender.model:{compute}",
+                       arguments=(data.ratings, spec))
+    if results.is_trained() or st.button(label):
+        return loaded(results, heading, done="Done")
     return None
 
 
@@ -247,7 +246,7 @@ with compare_tab:
     if not names:
         st.info("Choose at least one algorithm.")
     elif (results := stored(comparison_spec(checksum, SUBSET, names, FOLDS, int(k), float(threshold)),
-                            stored_comparison, "Run the comparison", "Cross-validating")) is not None:
+                            "stored_comparison", "Run the comparison", "Cross-validating")) is not None:
         cv, split = results
         cols = st.columns(3)
         for col, (label, table, column, best) in zip(cols, [("Lowest RMSE", cv, "RMSE", "idxmin"),
@@ -299,7 +298,7 @@ with tune_tab:
                   if False in grid.get("user_based", []) else ""))
     if combinations == 0:
         st.info("Choose at least one value for every parameter.")
-    elif (result := stored(grid_spec(checksum, SUBSET, tune_algorithm, grid, GRID_FOLDS), stored_grid_search,
+    elif (result := stored(grid_spec(checksum, SUBSET, tune_algorithm, grid, GRID_FOLDS), "stored_grid_search",
                            "Run the grid search", "Grid search")) is not None:
         cols = st.columns(3)
         cols[0].metric("Best RMSE", f"{result.best_rmse:.4f}")

@@ -1,6 +1,5 @@
 """Inside a recurrent network: a simple RNN in NumPy, BPTT, vanishing/exploding gradients, clipping, LSTM gates."""
 import html
-import importlib.util
 
 import numpy as np
 import pandas as pd
@@ -8,13 +7,14 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.artifact_store import loaded
 from components.data_status import attribution
-from components.progress import StreamlitProgress
 from components.shell import ensure_app_navigation
 from models.rnn import simple_rnn
 from core.errors import InputError
 from models.rnn.long_memory import clipping_comparison, race
 from models.rnn.lstm_gates import gates_over_text
+from models.sentiment.artifacts import SENTIMENT_MODELS
 
 ensure_app_navigation()
 
@@ -237,31 +237,15 @@ st.write(
 MAX_SHOWN = 80
 
 
-@st.cache_resource(show_spinner=False)
-def classic_sentiment_model():
-    from models.sentiment.model import load_model
-
-    return load_model("classic")
-
-
 def sentiment_model():
-    """The classic sentiment model: loaded when trained, trained on request otherwise; None if not available."""
-    if importlib.util.find_spec("models.sentiment.model") is None:
-        st.info("The sentiment model is not available yet in this installation, so the gates cannot be shown.")
-        return None
-    from models.sentiment.model import PRETRAINABLE, load_model
-
-    if any(p.name == "sentiment-classic" and p.is_trained() for p in PRETRAINABLE):
-        return classic_sentiment_model()
-    if not st.session_state.get("train_classic"):
+    """The classic sentiment model: loaded when trained, trained on request otherwise; None until then."""
+    classic = SENTIMENT_MODELS["classic"]
+    if not classic.is_trained() and not st.session_state.get("train_classic"):
         st.info("The classic sentiment model is not trained yet. Train it here (a few seconds in quick mode, several "
-                "minutes on the full data) or beforehand with `python -m models train sentiment-classic`.")
+                f"minutes on the full data) or beforehand with `python -m models train {classic.name}`.")
         st.button("Train the classic sentiment model now", key="train_classic")
         return None
-    progress = StreamlitProgress("Training the classic sentiment model")
-    model = load_model("classic", progress=progress)  # not cached: it draws the progress bar
-    progress.done()
-    return model
+    return loaded(classic, "Training the classic sentiment model")
 
 
 model = sentiment_model()

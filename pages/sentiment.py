@@ -5,13 +5,13 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from components.data_status import attribution, load_or_explain
-from components.progress import StreamlitProgress
+from components.artifact_store import loaded
+from components.data_status import attribution
 from components.shell import ensure_app_navigation
-from data.locate import dataset_dir
-from core.cache import ModelCache
 from core.errors import InputError
-from models.sentiment.model import (DESIGNS, MODEL_NAMES, TITLES, SentimentModel, highlight_html, kept_epoch, learning_rate_halvings, load_model, score, spec, word_contributions)
+from models.sentiment.artifacts import DESIGNS, MODEL_NAMES, SENTIMENT_MODELS, TITLES
+from models.sentiment.model import (SentimentModel, highlight_html, kept_epoch, learning_rate_halvings, score,
+                                    word_contributions)
 
 ensure_app_navigation()
 
@@ -23,23 +23,9 @@ st.write(
 )
 
 
-@st.cache_resource(show_spinner="Loading the model…")
-def cached_model(name: str) -> SentimentModel:
-    return load_model(name)
-
-
 def get_model(name: str) -> SentimentModel:
-    """The trained model, loaded once per server process; trained on first use with a progress bar.
-
-    (With a read-only model cache, ``cached_model`` trains it in memory, once per process.)
-    """
-    cache = ModelCache()
-    if not cache.has(spec(name)) and cache.writable():
-        load_or_explain(dataset_dir, "imdb")
-        progress = StreamlitProgress(f"Training the model '{TITLES[name]}' (first use only)")
-        load_model(name, progress)
-        progress.done()
-    return cached_model(name)
+    """The trained model, loaded once per server process; trained on first use with a progress bar."""
+    return loaded(SENTIMENT_MODELS[name], f"Training the model '{TITLES[name]}' (first use only)")
 
 
 def set_review(text: str) -> None:

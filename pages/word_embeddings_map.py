@@ -1,20 +1,16 @@
 """Word map: word2vec vectors of the most frequent words projected with t-SNE or PCA."""
-from dataclasses import asdict
-
-import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.data_status import attribution
-from components.progress import StreamlitProgress
+from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
-from components.word_models import corpus_model, keep_uploaded_model, loaded_models
-from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES, read_uploaded_corpus
+from components.word_models import corpus_model, projection, upload_key, upload_model
+from data.text import CORPORA, DEFAULT_CORPUS, UPLOAD_LIMIT_BYTES
 from core.errors import InputError
-from models.word2vec.config import ARCHITECTURES
-from models.word2vec.model import TrainedModel, trained_on_upload
-from models.word2vec.word_map import MapSettings, project, saved_projection
+from models.word2vec.artifacts import word2vec_model
+from models.word2vec.config import ARCHITECTURES, MapSettings
 
 ensure_app_navigation()
 
@@ -26,29 +22,6 @@ st.write(
     "its neighbours, **Skip-gram** predicts each neighbour from the word. Words used in similar contexts get similar "
     "vectors. Here the most frequent words are laid out on a plane (or in space) so that neighbours stay neighbours."
 )
-
-
-def model(architecture: str, corpus: str, upload: tuple[str, bytes] | None) -> TrainedModel:
-    """The model for a named corpus, or one trained now on the uploaded text (kept for a while, then retrained)."""
-    if upload is None:
-        return corpus_model(architecture, corpus)
-    key = (architecture, f"upload:{hash(upload[1])}")
-    if key not in loaded_models():
-        documents = read_uploaded_corpus(upload[1], upload[0])
-        bar = StreamlitProgress(f"Training {ARCHITECTURES[architecture]} on {upload[0]}")
-        keep_uploaded_model(key, trained_on_upload(architecture, documents, bar))
-        bar.done()
-    return loaded_models()[key]
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def projection(model_key: tuple[str, str], settings: MapSettings) -> pd.DataFrame:
-    """The map per (model, words, parameters): kept in the model cache for the app's models, in memory for uploads."""
-    architecture, corpus = model_key
-    vectors = loaded_models()[model_key].vectors
-    if corpus.startswith("upload:"):
-        return project(vectors, **asdict(settings))
-    return saved_projection(architecture, corpus, vectors, settings)
 
 
 left, right = st.columns(2)
@@ -65,12 +38,9 @@ if corpus == UPLOAD:
         st.stop()
     upload = (uploaded.name, uploaded.getvalue())
 
-try:
-    trained = model(architecture, corpus, upload)
-except InputError as error:
-    st.error(str(error))
-    st.stop()
-model_key = (architecture, corpus if upload is None else f"upload:{hash(upload[1])}")
+with explain_input_errors():
+    trained = corpus_model(architecture, corpus) if upload is None else upload_model(architecture, *upload)
+model_key = word2vec_model(architecture, corpus).key if upload is None else upload_key(architecture, upload[1])
 vectors = trained.vectors
 training = trained.info["training"]
 cols = st.columns(3)
@@ -100,7 +70,8 @@ search = st.text_input("Find a word (it and its nearest neighbours are highlight
 
 with st.status(f"Projecting {n_words:,} words with {method}...", expanded=False) as status:
     try:
-        frame = projection(model_key, MapSettings(n_words, method, dimensions, float(perplexity), iterations, clusters))
+        settings = MapSettings(n_words, method, dimensions, float(perplexity), iterations, clusters)
+        frame = projection(model_key, architecture, None if upload else corpus, settings, vectors)
     except InputError as error:
         status.update(label="No map", state="error")
         st.error(str(error))
@@ -117,7 +88,7 @@ if search:
         marked = frame[frame.word.isin([search, *neighbours.word])]
         st.write(f"Nearest words to **{search}**: "
                  + ", ".join(f"{w} ({s:.2f})" for w, s in neighbours.itertuples(index=False))
-                 + f". {len(marked)} of these 11 words are among the {len(frame):,} on the map (circled).")
+                 + f". {len(marked)} of these {len(neighbours) + 1} words are among the {len(frame):,} on the map (circled).")
 
 colour_column = "kind" if colour.startswith("word kind") else "cluster"
 labels = "word" if len(frame) <= 200 else None

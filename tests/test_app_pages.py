@@ -16,7 +16,16 @@ def run(script: str) -> AppTest:
     return app
 
 
-def test_home_shows_a_card_for_every_existing_page_with_its_training_status():
+def test_every_page_of_the_catalog_has_its_script_and_names_declared_artifacts():
+    from models.artifacts import BY_NAME
+
+    assert len(PAGES) == 11
+    for card in PAGES:
+        assert (PROJECT_ROOT / card.script).is_file(), f"{card.title}: {card.script} is missing"
+        assert all(name in BY_NAME for name in card.models), card.models
+
+
+def test_home_shows_a_card_for_every_page_with_its_training_status():
     app = run("app.py")
     text = " ".join(m.value for m in app.markdown) + " ".join(c.value for c in app.caption)
     assert PAGES, "no page registered"

@@ -7,7 +7,9 @@ import pytest
 
 from data.covid import load_mobility, load_oxcgrt
 from models.covid_mobility import (
-    LagCorrelation, centred_moving_average, coverage_notes, index_summary, ranking, relation_summary, smooth_mobility,
+    LagCorrelation, centred_moving_average, coverage_notes, export_table, extreme_column, extreme_readings,
+    index_summary, labelled_ranking, labelled_relation, mobility_coverage, paired_days, peak_readings, rank_sentences,
+    ranking, relation_summary, smooth_mobility, with_country_names,
 )
 from core.errors import InputError
 
@@ -136,6 +138,92 @@ def test_coverage_notes_say_what_is_missing():
     assert notes["BBB"] == "Bland: no Google mobility data in this data set."
     assert "CCC" not in notes
     assert "none of it falls" in coverage_notes(longer, countries, "2021-01-01", "2021-02-01")["CCC"]
+
+
+def test_mobility_coverage_puts_the_data_sets_span_first_when_the_period_runs_past_it():
+    index, mobility = hand_made()
+    countries = pd.DataFrame({"country_code": ["AAA", "BBB"], "country": ["Aland", "Bland"]})
+    inside = mobility_coverage(mobility, countries, "2020-03-01", "2020-03-14")
+    assert inside == ["Bland: no Google mobility data in this data set."]
+    past = mobility_coverage(mobility, countries, "2020-02-20", "2020-03-14")
+    assert past[0] == "Google mobility in this data set covers 2020-03-01 to 2020-03-14 only."
+    assert past[1:] == inside
+    assert mobility_coverage(mobility, countries.iloc[:1], "2020-03-01", "2020-03-20") == [
+        "Google mobility in this data set covers 2020-03-01 to 2020-03-14 only."]
+
+
+def test_with_country_names_names_rows_by_their_code():
+    _, mobility = hand_made()
+    named = with_country_names(mobility, {"AAA": "Aland"})
+    assert (named["country"] == "Aland").all() and "country" not in mobility
+
+
+def test_extreme_column_says_peak_for_residential_and_low_otherwise():
+    assert extreme_column("residential") == "Residential peak (%)"
+    assert extreme_column("workplaces") == "Workplaces low (%)"
+
+
+def test_peak_readings_write_out_peak_its_date_and_the_first_rise():
+    index, _ = hand_made()
+    assert peak_readings(index[index["country_code"] == "AAA"]) == ("60.0", "2020-03-06", "2020-03-04")
+
+
+def relation_of_hand_made() -> pd.DataFrame:
+    index, mobility = hand_made()
+    return relation_summary(index, smooth_mobility(mobility, half_window=0), ["workplaces", "residential"],
+                            "2020-03-01", "2020-03-14", lags=range(-2, 3))
+
+
+def test_extreme_readings_name_value_date_delay_and_correlations():
+    relation = relation_of_hand_made()
+    work, home = extreme_readings(relation, "Aland")
+    assert work[:2] == ("Workplaces low (%)", "-60.0") and home[:2] == ("Residential peak (%)", "+20.0")
+    row = relation.set_index(["country", "category"]).loc[("Aland", "workplaces")]
+    assert work[2] == (f"on 2020-03-09, 5 days after the first rise; r = {row['r (lag 0)']:.2f}, strongest at lag "
+                       f"{row['best lag (days)']:+.0f} days (r = {row['r at best lag']:.2f})")
+    assert extreme_readings(relation, "Bland") == []  # no mobility, nothing to read
+
+
+def test_extreme_readings_leave_out_what_is_missing():
+    relation = relation_of_hand_made().iloc[:1].assign(**{"days rise to extreme": np.nan, "best lag (days)": None})
+    assert extreme_readings(relation, "Aland")[0][2] == "on 2020-03-09"
+
+
+def test_labelled_relation_names_the_categories():
+    assert list(labelled_relation(relation_of_hand_made())["category"]) == ["Workplaces", "Residential"] * 2
+
+
+def test_paired_days_joins_index_and_mobility_on_country_and_day():
+    index, mobility = hand_made()
+    paired = paired_days(smooth_mobility(mobility, half_window=0), index)
+    assert len(paired) == 28 and set(paired["country_code"]) == {"AAA"}  # Bland has no mobility
+    day = paired[(paired["date"] == pd.Timestamp("2020-03-09")) & (paired["category"] == "workplaces")].iloc[0]
+    assert day["index"] == 60 and day["smoothed"] == -60
+
+
+def test_labelled_ranking_and_rank_sentences():
+    index, mobility = hand_made()
+    table = labelled_ranking(ranking(index, mobility, ["workplaces", "residential"], "2020-03-01", "2020-03-14",
+                                     half_window=0), ["workplaces", "residential"])
+    assert {"Workplaces low (%)", "Residential peak (%)"} <= set(table.columns) and "workplaces" not in table
+    mean = np.mean([0, 0, 0, 40, 40, 60, 60, 60, 60, 60, 40, 40, 40, 40])
+    assert rank_sentences(table, ["Bland", "Cland", "Aland"]) == [
+        "**Bland** ranks 2 of 2 by peak index (20.0); mean index over the period 20.0.",
+        f"**Aland** ranks 1 of 2 by peak index (60.0); mean index over the period {mean:.1f}.",
+    ]
+
+
+def test_export_table_puts_daily_and_smoothed_mobility_beside_the_index():
+    index, mobility = hand_made()
+    export = export_table(index, smooth_mobility(mobility, half_window=1), "stringency")
+    assert list(export.columns) == ["country_code", "country", "date", "stringency", "residential_smoothed",
+                                    "workplaces_smoothed", "residential_daily", "workplaces_daily"]
+    assert len(export) == len(index)
+    day = export[(export["country_code"] == "AAA") & (export["date"] == pd.Timestamp("2020-03-09"))].iloc[0]
+    assert day["workplaces_daily"] == -60 and day["workplaces_smoothed"] == pytest.approx((-55 - 60 - 50) / 3)
+    assert export[export["country_code"] == "BBB"]["workplaces_daily"].isna().all()
+    assert list(export_table(index, smooth_mobility(mobility.iloc[:0]), "stringency").columns) == [
+        "country_code", "country", "date", "stringency"]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ import pytest
 
 from data.mnist import load_mnist
 from core.cache import ModelCache
-from models.digits.model import (CONV_LAYERS, DigitClassifier, DigitsConfig, PRETRAINABLE, Reading, augment, load_trained, read_drawing, spec, tile_maps)
+from models.digits.artifacts import DIGITS_CNN, DigitsConfig, spec
+from models.digits.model import (CONV_LAYERS, DigitClassifier, Reading, augment, load_trained, read_drawing, tile_maps)
 from models.digits.preprocess import Prepared
 
 
@@ -97,7 +98,7 @@ def test_augmentation_keeps_digits_recognisable_and_in_range(test_digits):
 
 
 def test_pretrainable_entry_is_cheap_to_query():
-    (entry,) = PRETRAINABLE
+    entry = DIGITS_CNN
     assert entry.name == "digits-cnn"
     assert entry.is_trained() in (True, False)
 

@@ -123,3 +123,11 @@ def test_regular_grid_puts_gaps_where_dates_are_missing():
 def test_dates_are_read_with_one_format_per_column(dates, first, second):
     parsed = parse_dates(pd.DataFrame({"d": dates}), "d")
     assert [str(d.date()) for d in parsed] == [first, second]
+
+
+def test_a_summary_gives_the_count_cadence_and_span():
+    assert prepare_series(daily(), "date", "sales").summary() == "40 observations every day, 2024-01-01 to 2024-02-09."
+    hours = pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=30, freq="h"), "y": np.arange(30.0)})
+    hours.loc[3, "y"] = np.nan
+    assert prepare_series(hours, "ds", "y").summary() == ("29 observations every hour, 2024-01-01 00:00 to "
+                                                          "2024-01-02 05:00.")

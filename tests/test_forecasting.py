@@ -6,7 +6,11 @@ import pytest
 from core.cache import ModelCache
 from core.errors import InputError
 from models.forecasting.series import prepare_series
-from models.forecasting.model import (PROPHET, ProphetParams, comparison, component_names, default_params, evaluate, fit_cached, forecast, metrics_by_horizon, rolling_cutoffs, seasonality_profile, significant_changepoints, verdicts)
+from models.forecasting.model import (MAX_HORIZON, PROPHET, ProphetParams, comparison, component_names, default_folds,
+                                      default_params, evaluate, failures_explained, fit_cached, forecast, forecast_views,
+                                      horizon_bounds, logistic_bounds, metrics_by_horizon, prophet_scores,
+                                      rolling_cutoffs, seasonality_profile, significant_changepoints, testable_horizon,
+                                      verdicts)
 
 WEEKLY = ProphetParams(yearly=False, weekly=True, daily=False)
 
@@ -71,7 +75,7 @@ def test_evaluation_scores_every_model_on_the_same_points(series, model):
     table = comparison(result)
     assert list(table["model"])[0] == PROPHET and table["CV MAE"].lt(3).all()
     assert table.loc[0, "CV coverage %"] > 0
-    assert len(verdicts(table)) == 2 and all("Prophet" in s and "%" in s for s in verdicts(table))
+    assert len(verdicts(table)) == 2 and all("Prophet" in v.sentence and "%" in v.sentence for v in verdicts(table))
     assert set(metrics_by_horizon(result)["step"]) == set(range(1, 8))
     assert len(metrics_by_horizon(result, max_bands=3)) == 3 * 3
 
@@ -79,8 +83,62 @@ def test_evaluation_scores_every_model_on_the_same_points(series, model):
 def test_verdicts_say_who_wins_and_by_how_much():
     table = pd.DataFrame({"model": [PROPHET, "Seasonal naive", "Holt-Winters (ETS)"], "CV MAE": [1.0, 2.0, 0.8]})
     beat, lost = verdicts(table)
-    assert beat.startswith("Prophet beats Seasonal naive") and "50.0% lower" in beat
-    assert lost.startswith("Prophet does not beat Holt-Winters") and "25.0% higher" in lost
+    assert beat.sentence.startswith("Prophet beats Seasonal naive") and "50.0% lower" in beat.sentence
+    assert lost.sentence.startswith("Prophet does not beat Holt-Winters") and "25.0% higher" in lost.sentence
+    assert beat.prophet_wins and not lost.prophet_wins
+
+
+def test_forecast_views_end_at_the_horizon_with_its_headline(series, model):
+    views = forecast_views(model, series, 7, WEEKLY)
+    assert views.frame["ds"].iloc[-1] == series.frame["ds"].max() + pd.Timedelta(days=7)
+    assert list(views.profiles) == ["weekly"] and views.components == ["weekly"]
+    last = views.frame.iloc[-1]
+    assert views.headline(0.8) == [("Forecast at the horizon", f"{last['yhat']:.4g}"),
+                                   ("80% interval", f"{last['yhat_lower']:.4g} to {last['yhat_upper']:.4g}"),
+                                   ("Significant trend changepoints", len(views.changepoints))]
+
+
+def test_method_and_scores_say_what_was_kept_and_how_prophet_did(series, model):
+    result = evaluate(model, series, horizon=30, folds=4, params=WEEKLY)  # 120 points leave room for 3 origins
+    method = result.method(4, series.cadence)
+    assert result.folds == 3 and "at 3 forecast origin(s) (1 earlier origin(s) had too little history)" in method
+    assert "repeat the last 7 steps" in method and "the final 30 steps (one step = one day)" in method
+    assert "too little history" not in result.method(3, series.cadence)
+    table = comparison(result)
+    scores = prophet_scores(table, 0.9)
+    assert [label for label, _, _ in scores] == ["Prophet holdout MAE", "Prophet holdout MAPE", "Prophet CV MAE",
+                                                 "Prophet CV coverage"]
+    assert scores[2][1] == f"{table.loc[0, 'CV MAE']:.4g}" and scores[3][1].endswith("%")
+    assert scores[3][2] == "Share of actual values inside the 90% interval; ideally 90%."
+
+
+def test_horizons_are_bounded_by_the_history_evaluation_needs(series):
+    assert testable_horizon(120) == 36 and testable_horizon(11) == 1 and testable_horizon(4000) == 1330
+    assert horizon_bounds(series) == (36, 36)  # 90 days by default, but only 36 can be tested
+    months = prepare_series(pd.DataFrame({"ds": pd.date_range("2000-01-01", periods=100, freq="MS"),
+                                          "y": np.arange(100.0)}), "ds", "y")
+    assert horizon_bounds(months) == (30, 12)
+    minutes = prepare_series(pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=4000, freq="5min"),
+                                           "y": np.arange(4000.0) % 50}), "ds", "y")
+    assert horizon_bounds(minutes) == (MAX_HORIZON, 288)  # no natural span for 5 minutes: one day's season
+
+
+def test_defaults_for_logistic_bounds_and_folds(monkeypatch):
+    assert logistic_bounds(pd.Series([10.0, 15.0, 20.0])) == (22.0, 8.0)
+    monkeypatch.setenv("ML_ATLAS_QUICK", "1")
+    assert default_folds() == 2
+    monkeypatch.setenv("ML_ATLAS_QUICK", "0")
+    assert default_folds() == 4
+    assert ProphetParams(seasonality_mode="multiplicative").multiplicative and not ProphetParams().multiplicative
+
+
+def test_prophet_failures_become_input_errors_that_say_what_to_try():
+    with pytest.raises(InputError, match=r"^Fit failed \(no convergence\)\. Try less\.$"):
+        with failures_explained("Fit failed", "Try less."):
+            raise RuntimeError("no convergence")
+    with pytest.raises(InputError, match="^Bad cap$"):
+        with failures_explained("Fit failed", "Try less."):
+            raise InputError("Bad cap")
 
 
 def test_a_horizon_too_long_for_the_history_is_refused(series):

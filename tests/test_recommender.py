@@ -5,7 +5,8 @@ import pytest
 
 from core.cache import ModelCache
 from core.errors import InputError
-from models.recommender.model import (KNN_GRID, Recommender, cold_start, comparison_spec, cross_validate_algorithms, fold_in, grid_search, grid_size, grid_spec, precision_recall_at_k, split_evaluation, stored_comparison, stored_grid_search)
+from models.recommender.artifacts import comparison_spec, grid_spec
+from models.recommender.model import (KNN_GRID, Recommender, cold_start, cross_validate_algorithms, fold_in, grid_search, grid_size, precision_recall_at_k, split_evaluation, stored_comparison, stored_grid_search)
 
 LIKED_BY_A, LIKED_BY_B = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10]
 TARGET = 0  # a group-A user who has rated movies 1-3 (5 stars) and 6-7 (1 star)
@@ -192,14 +193,14 @@ def test_slow_results_are_computed_once_and_read_back_from_json(data, tmp_path):
 
 
 def test_the_default_comparison_is_pretrainable_in_quick_mode(monkeypatch, tmp_path):
-    import models.recommender.model
+    from models.recommender import artifacts
 
     monkeypatch.setenv("ML_ATLAS_QUICK", "1")
     monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
-    monkeypatch.setattr(models.recommender.model, "DEFAULT_COMPARED", ["BaselineOnly", "NormalPredictor"])  # keep it fast
-    item, = models.recommender.model.PRETRAINABLE  # what `python -m models train recommender-comparison` runs
+    monkeypatch.setattr(artifacts, "DEFAULT_COMPARED", ["BaselineOnly", "NormalPredictor"])  # keep it fast
+    item = artifacts.DEFAULT_COMPARISON  # what `python -m models train recommender-comparison` runs
     assert item.name == "recommender-comparison"
     assert not item.is_trained()
     cv, split = item.train(None)
     assert item.is_trained() and list(cv["algorithm"]) == ["BaselineOnly", "NormalPredictor"]
-    assert "precision@10" in split and models.recommender.model.default_comparison_spec().config["users"] == 100
+    assert "precision@10" in split and artifacts.default_comparison_spec().config["users"] == 100

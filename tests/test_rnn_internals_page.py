@@ -1,5 +1,4 @@
 """AppTest of the 'Inside a recurrent network' page: live numbers, extreme sliders, bad input, the LSTM gates."""
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -74,7 +73,6 @@ def test_bad_words_get_a_message_and_the_rest_of_the_page_stays(app, word):
     assert "The error signal is" in metrics(at)  # later lessons still shown
 
 
-@pytest.mark.skipif(importlib.util.find_spec("models.sentiment.model") is None, reason="sentiment model not built yet")
 def test_gates_of_the_classic_model_over_a_review(app):
     at = app.run()
     if at.button:  # not trained yet in this model folder: train the quick model from the page

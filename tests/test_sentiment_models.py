@@ -6,6 +6,7 @@ import pytest
 
 from conftest import quick_models
 from models.sentiment import model as sentiment
+from models.sentiment.artifacts import FULL_SETTINGS, MODEL_NAMES, SENTIMENT_MODELS
 from core.cache import ModelCache
 from core.errors import InputError
 
@@ -19,11 +20,11 @@ def quick_cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def models(quick_cache):
-    return {name: sentiment.load_model(name) for name in sentiment.MODEL_NAMES}
+    return {name: sentiment.trained_model(name) for name in MODEL_NAMES}
 
 
 def test_classic_network_is_the_tutorials():
-    network = sentiment.build_network(sentiment._FULL["classic"])
+    network = sentiment.build_network(FULL_SETTINGS["classic"])
     kinds = [type(layer).__name__ for layer in network.layers]
     assert kinds == ["InputLayer", "Embedding", "LSTM", "Dense"]
     # Embedding 10,000 x 32 + LSTM(100) on 32 inputs + Dense(1): the tutorial's parameter count for a 10k vocabulary.
@@ -32,7 +33,7 @@ def test_classic_network_is_the_tutorials():
 
 
 def test_best_network_is_a_masked_bidirectional_lstm():
-    network = sentiment.build_network(sentiment._FULL["best"])
+    network = sentiment.build_network(FULL_SETTINGS["best"])
     bidirectional = next(layer for layer in network.layers if isinstance(layer, keras.layers.Bidirectional))
     assert isinstance(bidirectional.forward_layer, keras.layers.LSTM)
     embedding = network.get_layer("embedding")
@@ -44,7 +45,7 @@ def test_models_predict_probabilities_and_reload_identically(models):
     for name, model in models.items():
         first = model.predict_proba(texts)
         assert first.shape == (2,) and np.all((first >= 0) & (first <= 1)), name
-        again = sentiment.load_model(name).predict_proba(texts)
+        again = sentiment.trained_model(name).predict_proba(texts)
         np.testing.assert_allclose(again, first, rtol=1e-5, atol=1e-6)
 
 
@@ -117,7 +118,7 @@ def test_highlight_escapes_every_word():
 
 
 def test_pretrainable_entries(models):
-    names = {item.name: item for item in sentiment.PRETRAINABLE}
+    names = {item.name: item for item in SENTIMENT_MODELS.values()}
     assert set(names) == {"sentiment-classic", "sentiment-best", "sentiment-baseline"}
     assert all(item.is_trained() for item in names.values())
     assert ModelCache().has(sentiment.spec("best"))

@@ -63,7 +63,7 @@ def test_the_best_network_keeps_the_review_vectors_it_starts_from(tmp_path, monk
     known = WordVectors(["good", "bad", "film"], np.array([[0.5] * 16, [-0.5] * 16, [0.25] * 16]))
     monkeypatch.setattr(sentiment, "review_word_vectors", lambda texts, settings, progress: known)
     with quick_models(tmp_path):
-        model = sentiment.load_model("best")
+        model = sentiment.trained_model("best")
     rows = model.keras_model.get_layer("embedding").get_weights()[0]
     for word, vector in zip(known.words, known.vectors):
         np.testing.assert_array_equal(rows[model.pipeline.vocabulary.index(word)], vector)

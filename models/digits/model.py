@@ -14,48 +14,21 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from data.locate import dataset_checksum
 from data.mnist import load_mnist
-from core.cache import ArtifactSpec, ModelCache
+from core.cache import ModelCache
 from core.progress import TrainingProgress
-from core.settings import quick_mode
+from models.digits.artifacts import DigitsConfig, spec
 from models.digits.preprocess import Prepared, prepare
-from core.artifacts import Pretrainable
 
-MODEL_NAME = "digits-cnn"
 CONFIDENT = 0.7
 """Below this top probability the page says the model is unsure instead of naming a digit."""
 GALLERY_SIZE = 60
 CONV_LAYERS = ("conv1", "conv2", "conv3")
-
-
-@dataclass(frozen=True)
-class DigitsConfig:
-    """Everything that shapes the trained model (part of its cache key)."""
-
-    train_images: int = 60_000
-    test_images: int = 10_000
-    epochs: int = 5
-    batch_size: int = 128
-    filters: tuple[int, int, int] = (32, 64, 128)
-    dense_units: int = 128
-    dropout: float = 0.3
-    peak_learning_rate: float = 3e-3
-    rotation_degrees: float = 10.0
-    zoom: float = 0.1
-    shift_pixels: float = 2.0
-    stroke_jitter: float = 0.5
-    seed: int = 0
-
-    @classmethod
-    def default(cls) -> "DigitsConfig":
-        """The full configuration, or a small fast one in quick mode (tests, CI)."""
-        return cls(train_images=4_000, test_images=2_000, epochs=1, batch_size=64) if quick_mode() else cls()
 
 
 def build_network(config: DigitsConfig):
@@ -263,11 +236,6 @@ class TrainedDigits:
     config: DigitsConfig
 
 
-def spec(config: DigitsConfig | None = None) -> ArtifactSpec:
-    config = config or DigitsConfig.default()
-    return ArtifactSpec(MODEL_NAME, asdict(config), dataset_checksum("mnist"))
-
-
 def train_artifact(folder: Path, progress: TrainingProgress, config: DigitsConfig, locator=None) -> None:
     """Train on the (first ``train_images``) training digits, evaluate on the test digits, save both."""
     progress.update(0.0, "Loading MNIST")
@@ -336,18 +304,3 @@ def tile_maps(maps: np.ndarray, columns: int = 8, limit: int = 16, pad: int = 1)
         r, c = divmod(index, columns)
         grid[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = channels[..., index]
     return grid
-
-
-def is_trained() -> bool:
-    """Whether the model cache holds the model of the current configuration (cheap: no loading)."""
-    return ModelCache().has(spec())
-
-
-PRETRAINABLE = [
-    Pretrainable(
-        name=MODEL_NAME,
-        description="CNN on all 60,000 MNIST training digits (about 5 minutes on 2 CPU cores)",
-        train=lambda progress: load_trained(progress),
-        is_trained=is_trained,
-    )
-]

@@ -11,8 +11,11 @@ Holt-Winters forecast scored on exactly the same points.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +30,20 @@ from models.forecasting.metrics import horizon_bands, metrics_by
 
 MODEL_FILE = "model.json"
 PROPHET = "Prophet"
+FIT_FAILED = ("Prophet could not fit this series", "Try aggregating it or changing the settings.")
+MAX_HORIZON = 1000
+DEFAULT_HORIZON = {"day": 90, "week": 26, "month": 12, "quarter": 8, "year": 3, "hour": 48}
+
+
+@contextmanager
+def failures_explained(failed: str, advice: str) -> Iterator[None]:
+    """Prophet's own errors (RuntimeError, ValueError) as an InputError saying what failed and what to try."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (RuntimeError, ValueError) as error:
+        raise InputError(f"{failed} ({error}). {advice}") from error
 
 
 def _quiet() -> None:
@@ -68,6 +85,11 @@ class ProphetParams:
         if not 0 < self.interval_width < 1:
             raise InputError("The interval width must be between 0 and 1 (0.8 means an 80% interval).")
 
+    @property
+    def multiplicative(self) -> bool:
+        """Whether the seasonalities (and holidays) are shares of the trend rather than added to it."""
+        return self.seasonality_mode == "multiplicative"
+
     def config(self) -> dict:
         return asdict(self)
 
@@ -81,6 +103,31 @@ def default_params(series: PreparedSeries) -> ProphetParams:
         weekly=span >= pd.Timedelta(days=14) and step <= pd.Timedelta(days=1),
         daily=span >= pd.Timedelta(days=2) and step < pd.Timedelta(days=1),
     )
+
+
+def testable_horizon(observed: int) -> int:
+    """The longest horizon evaluation can test with this many observations: ten plus twice it before the holdout."""
+    return max(1, (observed - 10) // 3)
+
+
+def horizon_bounds(series: PreparedSeries) -> tuple[int, int]:
+    """The longest horizon (in steps) the series can be evaluated at, at most MAX_HORIZON, and the default one.
+
+    The default is a natural span of the cadence (90 days, 12 months, ...), else one season, within the longest.
+    """
+    longest = min(testable_horizon(len(series.frame["y"].dropna())), MAX_HORIZON)
+    return longest, min(DEFAULT_HORIZON.get(series.cadence.name, series.cadence.season), longest)
+
+
+def logistic_bounds(y: pd.Series) -> tuple[float, float]:
+    """Default cap and floor for logistic growth: a fifth of the data's range above its highest and below its lowest."""
+    span = float(y.max() - y.min())
+    return float(y.max() + 0.2 * span), float(y.min() - 0.2 * span)
+
+
+def default_folds() -> int:
+    """Cross-validation folds to start from: fewer in quick mode (tests), where each refit costs time."""
+    return 2 if quick_mode() else 4
 
 
 def uncertainty_samples() -> int:
@@ -144,9 +191,13 @@ def artifact_spec(series: PreparedSeries, params: ProphetParams) -> ArtifactSpec
     return ArtifactSpec("prophet-forecast", config, series.key)
 
 
+@failures_explained(*FIT_FAILED)
 def fit_cached(series: PreparedSeries, params: ProphetParams, cache: ModelCache | None = None,
                progress: TrainingProgress | None = None):
-    """The fitted Prophet for (series, params): loaded from the model cache, or fitted and saved as JSON."""
+    """The fitted Prophet for (series, params): loaded from the model cache, or fitted and saved as JSON.
+
+    InputError for settings that cannot work with the series, and when Prophet fails on it.
+    """
     params.check(series.frame["y"].dropna())
 
     def train(folder: Path, progress: TrainingProgress) -> None:
@@ -200,6 +251,34 @@ def significant_changepoints(model, threshold: float = 0.01) -> pd.Series:
 
 
 @dataclass
+class ForecastViews:
+    """One fit's forecast for one horizon, a cycle of each seasonality, its changepoints and its components."""
+
+    frame: pd.DataFrame  # see ``forecast``
+    profiles: dict[str, pd.DataFrame]  # seasonality name -> ``seasonality_profile``
+    changepoints: pd.Series
+    components: list[str]
+
+    def headline(self, interval_width: float) -> list[tuple[str, str | int]]:
+        """(label, value) of the forecast's headline figures: the forecast and its interval at the horizon, changepoints."""
+        last = self.frame.iloc[-1]  # the horizon: the last future date
+        return [("Forecast at the horizon", f"{last['yhat']:.4g}"),
+                (f"{interval_width:.0%} interval", f"{last['yhat_lower']:.4g} to {last['yhat_upper']:.4g}"),
+                ("Significant trend changepoints", len(self.changepoints))]
+
+
+@failures_explained(*FIT_FAILED)
+def forecast_views(model, series: PreparedSeries, horizon: int, params: ProphetParams) -> ForecastViews:
+    """The forecast ``horizon`` steps ahead with the seasonality profiles, significant changepoints and components.
+
+    InputError when Prophet fails on the series.
+    """
+    profiles = {name: seasonality_profile(model, name, series.cadence) for name in model.seasonalities}
+    return ForecastViews(forecast(model, series, horizon, params), profiles, significant_changepoints(model),
+                         component_names(model))
+
+
+@dataclass
 class Evaluation:
     """Forecast points of every model at every cutoff, on the same dates; the last cutoff is the holdout."""
 
@@ -218,6 +297,16 @@ class Evaluation:
     def folds(self) -> int:
         return self.points["cutoff"].nunique()
 
+    def method(self, folds_asked: int, cadence: Cadence) -> str:
+        """How the models were scored, in words (markdown), saying how many of the asked-for origins were kept."""
+        dropped = (f" ({folds_asked - self.folds} earlier origin(s) had too little history)"
+                   if self.folds < folds_asked else "")
+        return (f"Prophet is refitted at {self.folds} forecast origin(s){dropped}, half a horizon apart, with "
+                "`prophet.diagnostics.cross_validation`; at each origin a **seasonal naive** forecast (repeat the "
+                f"last {cadence.season} steps) and **Holt-Winters** exponential smoothing see the same history and "
+                "are scored on the same dates. The last origin is the holdout: the final "
+                f"{self.horizon} steps (one step = one {cadence.name}).")
+
 
 def rolling_cutoffs(series: PreparedSeries, horizon: int, folds: int) -> list[pd.Timestamp]:
     """Forecast origins for rolling-origin evaluation, oldest first.
@@ -235,19 +324,21 @@ def rolling_cutoffs(series: PreparedSeries, horizon: int, folds: int) -> list[pd
     positions = [len(grid) - 1 - horizon - k * spacing for k in range(folds)]
     usable = [p for p in positions if p >= 0 and observed_before[p] >= needed]
     if not usable:
-        longest = max(1, (int(grid.notna().sum()) - 10) // 3)
+        longest = testable_horizon(int(grid.notna().sum()))
         raise InputError(f"A {horizon}-step horizon leaves too little history to test on: evaluation needs twice "
                          f"the horizon before the holdout. Shorten the horizon to at most {longest} steps.")
     return sorted(grid.index[p] for p in usable)
 
 
+@failures_explained("Cross-validation failed", "Try a shorter horizon or fewer folds.")
 def evaluate(model, series: PreparedSeries, horizon: int, folds: int, params: ProphetParams,
              progress: TrainingProgress | None = None) -> Evaluation:
     """Rolling-origin evaluation of Prophet and the baselines on identical forecast points.
 
     Prophet is refitted at each cutoff by ``prophet.diagnostics.cross_validation``;
     each baseline is fitted to the same history (on a regular grid) and scored on
-    exactly the dates Prophet forecast there.
+    exactly the dates Prophet forecast there. InputError when the history is too
+    short for the horizon, or when cross-validation fails on the series.
     """
     from prophet.diagnostics import cross_validation
 
@@ -267,7 +358,7 @@ def evaluate(model, series: PreparedSeries, horizon: int, folds: int, params: Pr
     for cutoff, targets in prophet_points.groupby("cutoff"):
         steps = cadence.steps_between(cutoff, targets["ds"]).clip(lower=1).to_numpy()
         history = grid[:cutoff].to_numpy()
-        for baseline in baselines(cadence.season, params.seasonality_mode == "multiplicative"):
+        for baseline in baselines(cadence.season, params.multiplicative):
             predicted = baseline.fit(history).predict(int(steps.max()))
             baseline_rows.append(targets[["ds", "y", "cutoff"]].assign(model=baseline.name, yhat=predicted[steps - 1]))
     points = pd.concat([prophet_points, *baseline_rows], ignore_index=True)
@@ -293,20 +384,39 @@ def comparison(evaluation: Evaluation) -> pd.DataFrame:
     return table.loc[order].reset_index()
 
 
-def verdicts(table: pd.DataFrame) -> list[str]:
-    """Plain sentences saying whether Prophet beats each baseline on cross-validated MAE, and by how much."""
+class Verdict(NamedTuple):
+    """Whether Prophet beats one baseline, and a plain sentence saying so and by how much."""
+
+    sentence: str
+    prophet_wins: bool
+
+
+def verdicts(table: pd.DataFrame) -> list[Verdict]:
+    """One verdict per baseline: does Prophet beat it on cross-validated MAE, and by how much."""
     mae = table.set_index("model")["CV MAE"]
     prophet = mae[PROPHET]
-    sentences = []
+    found = []
     for name, baseline in mae.drop(PROPHET).items():
         change = 100 * (prophet / baseline - 1)
         if change < 0:
-            sentences.append(f"Prophet beats {name}: its cross-validated MAE is {-change:.1f}% lower "
-                             f"({prophet:.4g} vs {baseline:.4g}).")
+            found.append(Verdict(f"Prophet beats {name}: its cross-validated MAE is {-change:.1f}% lower "
+                                 f"({prophet:.4g} vs {baseline:.4g}).", True))
         else:
-            sentences.append(f"Prophet does not beat {name}: its cross-validated MAE is {change:.1f}% higher "
-                             f"({prophet:.4g} vs {baseline:.4g}), so the simpler model is the better forecast here.")
-    return sentences
+            found.append(Verdict(f"Prophet does not beat {name}: its cross-validated MAE is {change:.1f}% higher "
+                                 f"({prophet:.4g} vs {baseline:.4g}), so the simpler model is the better forecast "
+                                 "here.", False))
+    return found
+
+
+def prophet_scores(table: pd.DataFrame, interval_width: float) -> list[tuple[str, str, str | None]]:
+    """Prophet's headline figures from the ``comparison`` table: (label, formatted value, explanation or None)."""
+    row = table.set_index("model").loc[PROPHET]
+    coverage = (f"Share of actual values inside the {interval_width:.0%} interval; ideally "
+                f"{interval_width:.0%}.")
+    return [("Prophet holdout MAE", f"{row['holdout MAE']:.4g}", None),
+            ("Prophet holdout MAPE", f"{row['holdout MAPE %']:.2f}%", None),
+            ("Prophet CV MAE", f"{row['CV MAE']:.4g}", None),
+            ("Prophet CV coverage", f"{row['CV coverage %']:.0f}%", coverage)]
 
 
 def metrics_by_horizon(evaluation: Evaluation, max_bands: int | None = None) -> pd.DataFrame:

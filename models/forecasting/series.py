@@ -48,6 +48,13 @@ class PreparedSeries:
         """A short hash of the series' dates and values, for caching fits of exactly this data."""
         return series_hash(self.frame)
 
+    def summary(self) -> str:
+        """How many values, how often and from when to when (with the time of day when steps are under a day)."""
+        when = "%Y-%m-%d" if self.cadence.step >= pd.Timedelta(days=1) else "%Y-%m-%d %H:%M"
+        dates = self.frame["ds"]
+        return (f"{self.frame['y'].notna().sum()} observations every {self.cadence.name}, {dates.min():{when}} to "
+                f"{dates.max():{when}}.")
+
 
 def series_hash(frame: pd.DataFrame) -> str:
     digest = hashlib.sha256(frame["ds"].to_numpy("datetime64[ns]").tobytes())

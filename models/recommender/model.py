@@ -29,28 +29,19 @@ from surprise import (SVD, BaselineOnly, Dataset, KNNBaseline, KNNBasic, KNNWith
                       SVDpp, accuracy)
 from surprise.model_selection import GridSearchCV, KFold, cross_validate, train_test_split
 
-from data.locate import dataset_checksum
 from data.movielens import load_movielens_small
 from core.cache import ArtifactSpec, ModelCache
 from core.progress import TrainingProgress
-from core.settings import quick_mode
 from core.errors import InputError
-from core.artifacts import Pretrainable
+from models.recommender.artifacts import ALGORITHM_NAMES, default_comparison_spec, evaluation_setup
 
-ALGORITHMS = {
-    "SVD": SVD, "SVD++": SVDpp, "KNNBasic": KNNBasic, "KNNWithMeans": KNNWithMeans, "KNNBaseline": KNNBaseline,
-    "BaselineOnly": BaselineOnly, "NormalPredictor": NormalPredictor,
-}
+ALGORITHMS = dict(zip(ALGORITHM_NAMES, (SVD, SVDpp, KNNBasic, KNNWithMeans, KNNBaseline, BaselineOnly, NormalPredictor)))
 FACTOR_MODELS = ("SVD", "SVD++")
 KNN_MODELS = ("KNNBasic", "KNNWithMeans", "KNNBaseline")
 SIMILARITIES = ("msd", "cosine", "pearson", "pearson_baseline")
 MAX_ITEM_BASED_ITEMS = 2500
 """Item-based k-NN keeps an items x items similarity matrix (several, while computing it); above this many
 movies only the most-rated ones are kept so it fits in memory (ml-latest-small has 9,724 rated movies)."""
-QUICK_USERS = 100
-"""Quick mode (tests, CI) evaluates on the first 100 users' ratings only."""
-DEFAULT_COMPARED = [name for name in ALGORITHMS if name != "SVD++"]  # SVD++ alone takes minutes
-DEFAULT_K, DEFAULT_THRESHOLD = 10, 4.0
 SVD_GRID = {"n_factors": [50, 100], "n_epochs": [20, 30], "lr_all": [0.005, 0.01], "reg_all": [0.02, 0.1]}
 KNN_GRID = {"k": [20, 40], "similarity": ["msd", "pearson_baseline"], "user_based": [True, False]}
 
@@ -464,20 +455,6 @@ def grid_size(grid: dict) -> int:
 
 # ---------------------------------------------------------------- slow results, kept as JSON
 
-def comparison_spec(data_checksum: str, users: int | None, names: list[str], folds: int, k: int,
-                    threshold: float) -> ArtifactSpec:
-    """What identifies a comparison run (``users``: the quick-mode subset size, None for all users)."""
-    return ArtifactSpec("recommender-comparison", {"users": users, "names": list(names), "folds": folds, "k": k,
-                                                   "threshold": threshold}, data_checksum)
-
-
-def grid_spec(data_checksum: str, users: int | None, algorithm: str, grid: dict, folds: int) -> ArtifactSpec:
-    """What identifies a grid search run."""
-    return ArtifactSpec("recommender-grid", {"users": users, "algorithm": algorithm,
-                                             "grid": {p: list(v) for p, v in grid.items()}, "folds": folds},
-                        data_checksum)
-
-
 def _stored(spec: ArtifactSpec, compute: Callable[[TrainingProgress], dict], progress: TrainingProgress | None,
             cache: ModelCache | None) -> dict:
     """``compute(progress)`` once, saved as results.json in the model cache; read back afterwards."""
@@ -523,32 +500,10 @@ def stored_grid_search(ratings: pd.DataFrame, spec: ArtifactSpec, progress: Trai
     return GridResult(_frame(results.pop("table")), **results)
 
 
-# ---------------------------------------------------------------- pre-computing the default comparison
+# ---------------------------------------------------------------- the default comparison, pre-trainable
 
-def evaluation_setup() -> tuple[int | None, int]:
-    """(users kept, CV folds): every user and 5 folds, or ``QUICK_USERS`` users and 3 folds in quick mode."""
-    return (QUICK_USERS, 3) if quick_mode() else (None, 5)
-
-
-def default_comparison_spec() -> ArtifactSpec:
-    """The comparison the page shows first: ml-latest-small, ``DEFAULT_COMPARED``, precision@10 at 4 stars."""
-    users, folds = evaluation_setup()
-    return comparison_spec(dataset_checksum("movielens-small"), users, DEFAULT_COMPARED, folds, DEFAULT_K,
-                           DEFAULT_THRESHOLD)
-
-
-def _default_comparison(progress: TrainingProgress):
+def default_comparison(progress: TrainingProgress | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison the page shows first (see :func:`models.recommender.artifacts.default_comparison_spec`)."""
     users, _ = evaluation_setup()
     ratings = load_movielens_small().ratings
     return stored_comparison(first_users(ratings, users) if users else ratings, default_comparison_spec(), progress)
-
-
-PRETRAINABLE = [
-    Pretrainable(
-        name="recommender-comparison",
-        description="MovieLens ml-latest-small: 5-fold CV and precision/recall@10 of six Surprise algorithms "
-                    "(a few minutes on 2 CPU cores)",
-        train=_default_comparison,
-        is_trained=lambda: ModelCache().has(default_comparison_spec()),
-    )
-]

@@ -5,7 +5,7 @@
 - ``best``: a masked bidirectional LSTM whose outputs are max- and mean-pooled
   over the review, with dropout and a larger vocabulary; its embedding is
   word2vec Skip-gram vectors trained on the training reviews' own text, kept
-  fixed while the LSTM learns (see ``models.sentiment_training``).
+  fixed while the LSTM learns (see :mod:`models.sentiment.training`).
 - ``baseline``: TF-IDF of word 1-2 grams + logistic regression (no network).
 
 Every model is trained on the 25,000 training reviews (a validation split for
@@ -29,69 +29,12 @@ import numpy as np
 import pandas as pd
 
 from data.imdb import load_imdb
-from data.locate import dataset_checksum
-from core.cache import ArtifactSpec, ModelCache
+from core.cache import ModelCache
 from core.progress import TrainingProgress
-from core.settings import quick_mode
 from core.errors import InputError
-from core.artifacts import Pretrainable
+from models.sentiment.artifacts import config, spec
 from models.sentiment.training import embedding_matrix, length_batches, review_word_vectors, training_callbacks
 from models.sentiment.text_pipeline import OOV, PAD, TextPipeline, tokenize
-
-MODEL_NAMES = ("classic", "best", "baseline")
-TITLES = {
-    "classic": "Classic LSTM (Embedding 32 → LSTM 100)",
-    "best": "Best: masked bidirectional LSTM on word2vec vectors of the reviews",
-    "baseline": "Baseline: TF-IDF 1-2 grams + logistic regression",
-}
-DESIGNS = {
-    "classic": "Embedding (10,000 words × 32) → LSTM (100 units) → Dense (1, sigmoid); reviews cut to their last "
-               "500 words; Adam, batches of 64: the well-known Keras tutorial.",
-    "best": "Embedding: word2vec Skip-gram vectors (100 dimensions) trained on the training reviews' own text and kept "
-            "fixed, so the network cannot learn film-specific words; a bidirectional LSTM (64 units each way) that "
-            "skips padding, its outputs max- and mean-pooled over the review; dropout 0.4; 30,000-word vocabulary, "
-            "first 600 words; Adam on batches of reviews of similar length.",
-    "baseline": "TF-IDF of words and word pairs (sublinear term frequency, up to 200,000 terms) and a logistic "
-                "regression whose regularisation C was chosen on the validation split.",
-}
-SEED = 7
-VALIDATION_SIZE = 2_500
-_FULL = {
-    "classic": {
-        "kind": "lstm", "vocab_size": 10_000, "max_length": 500, "truncating": "end", "embedding": 32,
-        "units": 100, "bidirectional": False, "mask": False, "pooling": False, "dropout": 0.0,
-        "batch_size": 64, "max_epochs": 10, "patience": 2, "time_budget_s": 1800,
-    },
-    "best": {
-        "kind": "lstm", "vocab_size": 30_000, "max_length": 600, "truncating": "start", "embedding": 100,
-        "word_vectors": "skipgram", "word_vector_epochs": 3, "train_embedding": False, "units": 64,
-        "bidirectional": True, "mask": True, "pooling": True, "dropout": 0.4, "batch_size": 64, "max_epochs": 12,
-        "patience": 3, "halve_learning_rate_after": 1, "time_budget_s": 1140,
-    },
-    "baseline": {"kind": "tfidf", "ngram_range": [1, 2], "min_df": 2, "max_features": 200_000,
-                 "c_grid": [1.0, 4.0, 16.0]},
-}
-_QUICK = {"train_size": 2_000, "test_size": 1_000, "validation_size": 400}
-_QUICK_LSTM = {"vocab_size": 3_000, "max_length": 100, "max_epochs": 3, "units": 16, "embedding": 16}
-
-
-def config(name: str) -> dict[str, Any]:
-    """The training configuration of model ``name``; small and fast in quick mode (tests, CI)."""
-    if name not in MODEL_NAMES:
-        raise ValueError(f"unknown sentiment model {name!r}; choose one of {MODEL_NAMES}")
-    settings = dict(_FULL[name], train_size=None, test_size=None, validation_size=VALIDATION_SIZE, seed=SEED)
-    if quick_mode():
-        settings.update(_QUICK)
-        if settings["kind"] == "lstm":
-            settings.update(_QUICK_LSTM)
-            if settings.get("word_vectors"):
-                settings["word_vector_epochs"] = 1
-    return settings
-
-
-def spec(name: str) -> ArtifactSpec:
-    return ArtifactSpec(f"sentiment-{name}", config(name), dataset_checksum("imdb"))
-
 
 # ----------------------------------------------------------------------------- models
 
@@ -162,7 +105,7 @@ def _tfidf_vectorizer(settings: dict[str, Any], vocabulary: list[str] | None = N
 
 # ----------------------------------------------------------------------------- public API
 
-def load_model(name: str, progress: TrainingProgress | None = None) -> SentimentModel:
+def trained_model(name: str, progress: TrainingProgress | None = None) -> SentimentModel:
     """Model ``name`` ("classic", "best" or "baseline") from the model cache, training it first if missing."""
     settings = config(name)
     train = _train_keras if settings["kind"] == "lstm" else _train_baseline
@@ -202,15 +145,6 @@ def _at_any_length(network, settings: dict[str, Any]):
     rebuilt.set_weights(network.get_weights())
     return rebuilt
 
-
-PRETRAINABLE = [
-    Pretrainable(
-        f"sentiment-{name}", f"IMDB sentiment: {TITLES[name]}",
-        train=lambda progress, name=name: load_model(name, progress),
-        is_trained=lambda name=name: ModelCache().has(spec(name)),
-    )
-    for name in MODEL_NAMES
-]
 
 
 # ----------------------------------------------------------------------------- training

@@ -1,4 +1,4 @@
-"""What defines a trained word2vec model: architecture, dimensions, window, sampling, epochs."""
+"""What defines a trained word2vec model (architecture, dimensions, window, sampling, epochs) and a word map."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,3 +43,14 @@ def default_config(architecture: str) -> Word2VecConfig:
     """The configuration the app trains: the paper's settings at dimension 100, 1 epoch in quick mode."""
     return Word2VecConfig(architecture=architecture, epochs=1 if quick_mode() else FULL_EPOCHS)
 
+
+@dataclass(frozen=True)
+class MapSettings:
+    """What a map is drawn with (the page's defaults)."""
+
+    n_words: int = 500
+    method: str = "t-SNE"
+    dimensions: int = 2
+    perplexity: float = 30.0
+    iterations: int = 1000
+    clusters: int = 10

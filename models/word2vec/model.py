@@ -9,36 +9,20 @@ from core.cache import ArtifactSpec, ModelCache
 from core.progress import TrainingProgress
 from core.settings import quick_mode
 from core.errors import InputError
-from core.artifacts import Pretrainable
-from models.word2vec.config import ARCHITECTURES, QUICK_DOCUMENTS, Word2VecConfig, default_config
+from data.text import load_corpus
+from models.word2vec.artifacts import model_spec
+from models.word2vec.config import QUICK_DOCUMENTS, Word2VecConfig, default_config
 from models.word2vec.corpus import encode_corpus
 from models.word2vec.vectors import WordVectors
 
 
 def corpus_documents(corpus: str, locator=None, progress=None) -> list[str]:
     """The documents of a named corpus; a small slice of it in quick mode."""
-    from data.text import load_corpus
-
     documents = load_corpus(corpus, locator, progress)
     if quick_mode():
         step = max(1, len(documents) // QUICK_DOCUMENTS)
         documents = documents[::step][:QUICK_DOCUMENTS]
     return documents
-
-
-def is_trained(architecture: str, corpus: str) -> bool:
-    """Whether the model for (architecture, named corpus) is in the cache (cheap: no loading)."""
-    return ModelCache().has(model_spec(architecture, corpus))
-
-
-def model_spec(architecture: str, corpus: str) -> ArtifactSpec:
-    """The cache key of the app's model for (architecture, named corpus): configuration, corpus and its data."""
-    from data.text import corpus_checksum
-
-    config = default_config(architecture)
-    slice_ = {"quick_documents": QUICK_DOCUMENTS} if quick_mode() else {}
-    return ArtifactSpec(f"word2vec-{architecture}-{corpus}", {**asdict(config), "corpus": corpus, **slice_},
-                        corpus_checksum(corpus))
 
 
 @dataclass
@@ -70,11 +54,11 @@ def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, p
     (folder / "info.json").write_text(json.dumps(info, indent=1))
 
 
-def load_model(folder: Path) -> TrainedModel:
+def read_model(folder: Path) -> TrainedModel:
     return TrainedModel(WordVectors.load(folder), json.loads((folder / "info.json").read_text()))
 
 
-def pretrained(architecture: str, corpus: str = "english-mix", progress: TrainingProgress | None = None,
+def trained_model(architecture: str, corpus: str = "english-mix", progress: TrainingProgress | None = None,
                documents: list[str] | None = None, cache: ModelCache | None = None) -> TrainedModel:
     """The model for (architecture, named corpus) from the cache, trained first if missing.
 
@@ -86,7 +70,7 @@ def pretrained(architecture: str, corpus: str = "english-mix", progress: Trainin
     def train(folder: Path, progress: TrainingProgress) -> None:
         train_and_save(folder, documents if documents is not None else corpus_documents(corpus), config, progress)
 
-    return (cache or ModelCache()).get_or_train(spec, train, load_model, progress)
+    return (cache or ModelCache()).get_or_train(spec, train, read_model, progress)
 
 
 def trained_on_upload(architecture: str, documents: list[str], progress: TrainingProgress | None = None,
@@ -98,15 +82,5 @@ def trained_on_upload(architecture: str, documents: list[str], progress: Trainin
     checksum = hashlib.sha256("\n".join(documents).encode()).hexdigest()[:16]
     spec = ArtifactSpec(f"word2vec-{architecture}-upload", asdict(config), checksum)
     return (cache or ModelCache()).get_or_train(
-        spec, lambda folder, p: train_and_save(folder, documents, config, p), load_model, progress)
+        spec, lambda folder, p: train_and_save(folder, documents, config, p), read_model, progress)
 
-
-PRETRAINABLE = [
-    Pretrainable(
-        name=f"word2vec-{architecture}",
-        description=f"word2vec {label} on the english-mix corpus",
-        train=lambda progress, a=architecture: pretrained(a, "english-mix", progress),
-        is_trained=lambda a=architecture: is_trained(a, "english-mix"),
-    )
-    for architecture, label in ARCHITECTURES.items()
-]

@@ -9,19 +9,19 @@ is pre-trained with the models.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
-from core.cache import ArtifactSpec, ModelCache
+from core.cache import ModelCache
 from core.progress import TrainingProgress
 from core.errors import InputError
-from core.artifacts import Pretrainable
-from models.word2vec.config import ARCHITECTURES
+from models.word2vec.artifacts import map_spec
+from models.word2vec.config import MapSettings
 from models.word2vec.corpus import UNK
 from models.word2vec.vectors import WordVectors
-from models.word2vec.model import is_trained, model_spec, pretrained
+from models.word2vec.model import trained_model
 
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
@@ -79,22 +79,10 @@ def project(vectors: WordVectors, n_words: int = 1000, method: str = "t-SNE", di
     return frame
 
 
-@dataclass(frozen=True)
-class MapSettings:
-    """What a map is drawn with (the page's defaults)."""
-
-    n_words: int = 500
-    method: str = "t-SNE"
-    dimensions: int = 2
-    perplexity: float = 30.0
-    iterations: int = 1000
-    clusters: int = 10
-
-
 def saved_projection(architecture: str, corpus: str, vectors: WordVectors, settings: MapSettings,
                      progress: TrainingProgress | None = None) -> pd.DataFrame:
     """The map of the app's model for (architecture, named corpus), from the model cache or projected and saved."""
-    spec = _map_spec(architecture, corpus, settings)
+    spec = map_spec(architecture, corpus, settings)
 
     def compute(folder, progress: TrainingProgress) -> None:
         progress.update(0.0, f"Projecting {settings.n_words:,} words with {settings.method}")
@@ -108,27 +96,9 @@ def saved_projection(architecture: str, corpus: str, vectors: WordVectors, setti
     return ModelCache().get_or_train(spec, compute, load, progress)
 
 
-def _map_spec(architecture: str, corpus: str, settings: MapSettings) -> ArtifactSpec:
-    """The cache key of a map: its settings, keyed on the model it was drawn from."""
-    return ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key)
-
-
-def _default_map(architecture: str, progress: TrainingProgress) -> pd.DataFrame:
-    return saved_projection(architecture, "english-mix", pretrained(architecture, "english-mix").vectors, MapSettings(),
-                            progress)
-
-
-def _has_default_map(architecture: str) -> bool:
-    spec = _map_spec(architecture, "english-mix", MapSettings())
-    return is_trained(architecture, "english-mix") and ModelCache().has(spec)
-
-
-PRETRAINABLE = [
-    Pretrainable(
-        name=f"word-map-{architecture}",
-        description=f"default t-SNE map of the word2vec {label} vectors (english-mix)",
-        train=lambda progress, a=architecture: _default_map(a, progress),
-        is_trained=lambda a=architecture: _has_default_map(a),
-    )
-    for architecture, label in ARCHITECTURES.items()
-]
+def trained_map(architecture: str, corpus: str, settings: MapSettings,
+                progress: TrainingProgress | None = None) -> pd.DataFrame:
+    """The map of the app's model for (architecture, named corpus), training the model first if needed."""
+    progress = progress or TrainingProgress()
+    model = trained_model(architecture, corpus, progress.part(0.0, 0.9, "word2vec"))
+    return saved_projection(architecture, corpus, model.vectors, settings, progress.part(0.9, 1.0, "map"))

@@ -1,0 +1,84 @@
+"""Trained artifacts in the server's memory: each loaded once per process, shared by every session.
+
+One store replaces the pages' hand-written "load it or train it with a progress bar,
+and keep it in a dict" code. It is bounded (the least recently used artifact is
+dropped beyond ``CAPACITY``) and locked, so one session's eviction never pulls an
+artifact from under another. Two sessions asking for an untrained artifact at once
+train it once: the model cache's file lock makes the second wait and load.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import streamlit as st
+
+from components.data_status import load_or_explain
+from components.progress import StreamlitProgress
+from core.artifacts import Artifact, InMemoryArtifact
+from data.locate import dataset_dir
+
+CAPACITY = 24
+"""Artifacts kept in memory at once (models, fitted comparisons, maps); reloaded from the disk cache when dropped."""
+
+
+class ArtifactStore:
+    """A bounded, thread-safe map from artifact key to the loaded artifact."""
+
+    def __init__(self, capacity: int = CAPACITY):
+        self.capacity = capacity
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, key: str) -> Any | None:
+        """The artifact if it is in memory (marked as just used), else None."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def keep(self, key: str, value: Any) -> Any:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+        return value
+
+
+@st.cache_resource(show_spinner=False)
+def artifact_store() -> ArtifactStore:
+    """The server process's one store."""
+    return ArtifactStore()
+
+
+def in_memory(artifact: Artifact | InMemoryArtifact) -> Any | None:
+    """The artifact if this server process holds it already, else None (nothing is loaded or trained)."""
+    return artifact_store().cached(artifact.key)
+
+
+def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, done: str = "Model ready") -> Any:
+    """The artifact from memory, from the model cache, or trained now under a progress bar titled ``heading``.
+
+    Before training, the data sets it reads are checked, so a missing one is explained
+    on the page (with how to get it) instead of failing inside the training.
+    """
+    store = artifact_store()
+    key = artifact.key
+    value = store.cached(key)
+    if value is not None:
+        return value
+    if artifact.is_trained():
+        return store.keep(key, artifact.load())
+    for dataset in getattr(artifact, "data", ()):
+        load_or_explain(dataset_dir, dataset)
+    progress = StreamlitProgress(heading or f"Training {artifact.description} (first use only)")
+    try:
+        value = artifact.train(progress)
+    except Exception:
+        progress.done("Stopped")
+        raise
+    progress.done(done)
+    return store.keep(key, value)

@@ -1,0 +1,43 @@
+"""word2vec's artifacts: the vectors of a named corpus and their default maps (light: no TensorFlow)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from core.artifacts import Artifact
+from core.cache import ArtifactSpec
+from core.settings import quick_mode
+from data.text import DEFAULT_CORPUS, corpus_checksum, corpus_datasets
+from models.word2vec.config import ARCHITECTURES, QUICK_DOCUMENTS, MapSettings, default_config
+
+
+def model_spec(architecture: str, corpus: str) -> ArtifactSpec:
+    """The cache key of the app's model for (architecture, named corpus): configuration, corpus and its data."""
+    config = default_config(architecture)
+    slice_ = {"quick_documents": QUICK_DOCUMENTS} if quick_mode() else {}
+    return ArtifactSpec(f"word2vec-{architecture}-{corpus}", {**asdict(config), "corpus": corpus, **slice_},
+                        corpus_checksum(corpus))
+
+
+def map_spec(architecture: str, corpus: str, settings: MapSettings) -> ArtifactSpec:
+    """The cache key of a map: its settings, keyed on the model it was drawn from."""
+    return ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key)
+
+
+def word2vec_model(architecture: str, corpus: str = DEFAULT_CORPUS) -> Artifact:
+    """The app's word2vec model of ``architecture`` on a named corpus."""
+    return Artifact(name=f"word2vec-{architecture}" + ("" if corpus == DEFAULT_CORPUS else f"-{corpus}"),
+                    description=f"word2vec {ARCHITECTURES[architecture]} on the {corpus} corpus",
+                    spec=lambda: model_spec(architecture, corpus), build="models.word2vec.model:trained_model",
+                    arguments=(architecture, corpus), data=corpus_datasets(corpus))
+
+
+def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSettings = MapSettings()) -> Artifact:
+    """A map of that model's most frequent words (t-SNE by default); training it trains the model first if needed."""
+    return Artifact(name=f"word-map-{architecture}",
+                    description=f"default t-SNE map of the word2vec {ARCHITECTURES[architecture]} vectors ({corpus})",
+                    spec=lambda: map_spec(architecture, corpus, settings), build="models.word2vec.word_map:trained_map",
+                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus))
+
+
+WORD2VEC_MODELS = tuple(word2vec_model(architecture) for architecture in ARCHITECTURES)
+WORD_MAPS = tuple(word_map(architecture) for architecture in ARCHITECTURES)
