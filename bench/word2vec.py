@@ -24,9 +24,10 @@ from core.cache import ModelCache
 from core.settings import quick_mode
 from models.word2vec.config import ARCHITECTURES, default_config
 from models.word2vec.vectors import WordVectors
-from models.word2vec.model import corpus_documents, model_spec, pretrained
+from models.word2vec.artifacts import model_spec
+from models.word2vec.model import corpus_documents, trained_model
 from models.word2vec.corpus import encode_corpus
-from models.word2vec.evaluation import SHARED_SETTINGS, evaluate_all, reference_results_path
+from models.word2vec.evaluation import SHARED_SETTINGS, evaluate_all, reference_results_path, scores
 
 CORPUS = "english-mix"
 SEMANTIC = ("capital-common-countries", "capital-world", "currency", "city-in-state", "family")
@@ -76,7 +77,8 @@ def main() -> None:
         config = default_config(architecture)
         saved["settings"] = {k: v for k, v in asdict(config).items() if k in SHARED_SETTINGS}
         ModelCache().discard(model_spec(architecture, CORPUS))  # train afresh so both are timed in this run
-        ours = pretrained(architecture, CORPUS, documents=documents)
+        ours = trained_model(architecture, CORPUS, documents=documents)
+        our_evaluation = scores(ours.vectors)
         vocabulary, corpus = encode_corpus(documents, config.min_count)
         sentences = corpus.without_unknown().documents(vocabulary)
         gensim_vectors, gensim_training = gensim_run(sentences, config)
@@ -87,11 +89,11 @@ def main() -> None:
         print(f"\n== {label}: dim {config.dim}, window {config.window}, negatives {config.negative}, min count "
               f"{config.min_count}, sample {config.sample}, {config.epochs} epochs, lr {config.learning_rate} -> 0; "
               f"{ours.info['tokens']:,} tokens, vocabulary {ours.info['vocabulary_size']:,} ==")
-        coverage = ours.info["evaluation"]["analogies"][-1]
+        coverage = our_evaluation["analogies"][-1]
         print(f"analogies scored on {coverage['covered']:,} of {coverage['questions']:,} questions (all words in "
               f"vocabulary); 3CosAdd over the whole vocabulary")
         print(f"{'':28}{'ours':>10}{'gensim':>10}{'ratio':>8}")
-        mine, theirs = summary(ours.info["evaluation"]), summary(gensim_evaluation)
+        mine, theirs = summary(our_evaluation), summary(gensim_evaluation)
         for name in mine:
             ratio = mine[name] / theirs[name] if theirs[name] else float("nan")
             print(f"{name:28}{mine[name]:10.4f}{theirs[name]:10.4f}{ratio:8.2f}")

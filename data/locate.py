@@ -27,8 +27,6 @@ from core.errors import DataError
 from core.settings import DATA_DIR_VARIABLE, PROJECT_ROOT, cache_root, data_dir, offline
 from data.registry import DATASETS, Dataset
 
-# Mapping a key to a directory name in the shared mirror, where they differ.
-_MIRROR_FOLDER = {"movielens-small": "movielens", "movielens-100k": "movielens"}
 
 Progress = Callable[[int, int | None, str], None]
 """Called as ``progress(bytes_done, bytes_total_or_None, what)`` while downloading."""
@@ -60,7 +58,7 @@ class Locator:
         return cls(tuple(roots), download_root, not offline())
 
     def candidates(self, dataset: Dataset) -> list[Path]:
-        folder = _MIRROR_FOLDER.get(dataset.key, dataset.key)
+        folder = dataset.mirror_folder or dataset.key
         dirs = [root / folder for root in self.search_roots]
         dirs.append(self.download_root / dataset.key)
         return dirs

@@ -58,6 +58,8 @@ class Dataset:
     downloads: tuple[Download, ...] = field(default_factory=tuple)
     in_mirror: bool = True
     """Whether the shared mirror (``../shared/datasets``) carries it; if not, it is downloaded on first use."""
+    mirror_folder: str = ""
+    """Its folder in the shared mirror or ``$ML_ATLAS_DATA_DIR``, when not named by ``key``."""
 
 
 def _files(*rows: tuple[str, str, int]) -> tuple[DataFile, ...]:
@@ -67,6 +69,19 @@ def _files(*rows: tuple[str, str, int]) -> tuple[DataFile, ...]:
 def _copies(base_url: str, files: tuple[DataFile, ...]) -> tuple[Download, ...]:
     """Downloads for a publisher that serves every file as-is under one base URL."""
     return tuple(Download(f"{base_url}/{f.path.rsplit('/', 1)[-1]}", target=f.path, sha256=f.sha256) for f in files)
+
+
+_GENSIM_TEST_DATA = "https://raw.githubusercontent.com/piskvorky/gensim/4.4.0/gensim/test/test_data"
+_EVAL_WORD_VECTORS = ("https://raw.githubusercontent.com/mfaruqui/eval-word-vectors/"
+                      "94b3dd9fdbac7ed08dbee7179cd5ee464acf0594/data/word-sim")
+
+
+def _evaluation_set(key: str, title: str, file: tuple[str, str, int], base_url: str, homepage: str, license: str,
+                    attribution: str) -> Dataset:
+    """A word-vector evaluation set: one file, kept in the mirror's ``text/eval/`` folder, served as-is by ``base_url``."""
+    files = _files(file)
+    return Dataset(key=key, title=title, files=files, homepage=homepage, license=license, attribution=attribution,
+                   downloads=_copies(base_url, files), mirror_folder="text")
 
 
 _BEEF = _files(("beef.csv", "80deb887f106dabfe7805e015f0a4516e919468718c454b7a3ec365c731d8094", 2180))
@@ -163,10 +178,6 @@ _TEXT = _files(
     ("gutenberg/shakespeare-hamlet.txt.gz", "6fa2da7963ddb05fdfd9c0b044706790dbcd02e0f87c913b0e5d7fe44496ab07", 66651),
     ("gutenberg/shakespeare-macbeth.txt.gz", "b4c01e188cff51377f3ec42d1321a47022ecdb97bcdad79f75b289d9a37a3287", 41780),
     ("gutenberg/whitman-leaves.txt.gz", "edde3c34e305632e9924ed42840ea1cc5a72f15dfb27f74acd40815024a58087", 283977),
-    ("eval/questions-words.txt", "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36", 603955),
-    ("eval/wordsim353.tsv", "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d", 7186),
-    ("eval/simlex999.txt", "d5e0501971478a511430ee880bd0121e94ac701ba86d90544d83e6d2ba3db05d", 18126),
-    ("eval/EN-MEN-TR-3k.txt", "888b13580faa362c7b11da0a670258cf1b1eb4bf0ecbcd418918729a3bd3f43a", 53593),
 )
 
 DATASETS: dict[str, Dataset] = {
@@ -260,6 +271,7 @@ DATASETS: dict[str, Dataset] = {
         ),
         Dataset(
             key="movielens-small",
+            mirror_folder="movielens",
             title="MovieLens ml-latest-small (100,836 ratings, 610 users, 9,742 movies)",
             files=_ML_SMALL,
             homepage="https://grouplens.org/datasets/movielens/",
@@ -269,6 +281,7 @@ DATASETS: dict[str, Dataset] = {
         ),
         Dataset(
             key="movielens-100k",
+            mirror_folder="movielens",
             title="MovieLens ml-100k (100,000 ratings, 943 users, 1,682 movies)",
             files=_ML_100K,
             homepage="https://grouplens.org/datasets/movielens/",
@@ -292,18 +305,33 @@ DATASETS: dict[str, Dataset] = {
         _wikitext("wikitext-103", "242ba0f20b329cfdf1ccc61e9e9e5b59becf189db7f7a81cd2a0e2fc31539590"),
         Dataset(
             key="text",
-            title="English text corpora (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown) and word-vector evaluation sets",
+            title="English text corpora (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown)",
             files=_TEXT,
             homepage=_WIKITEXT_HOME,
             license=(
                 "WikiText-2: CC BY-SA 3.0; Gutenberg selections: public domain; Brown corpus and Penn Treebank: "
-                "research use (no open licence); evaluation sets: as published by their authors."
+                "research use (no open licence)."
             ),
             attribution=(
                 "Merity et al. (2016) WikiText; Marcus et al. Penn Treebank (Mikolov's preprocessing); NLTK Project "
-                "Gutenberg selections; Brown Corpus (Francis and Kucera); Mikolov et al. (2013) analogies; "
-                "Finkelstein et al. (2002) WordSim-353; Hill et al. (2015) SimLex-999; Bruni et al. (2014) MEN."
+                "Gutenberg selections; Brown Corpus (Francis and Kucera)."
             ),
         ),
+        _evaluation_set("google-analogies", "Google's word analogies (19,544 questions)",
+                        ("eval/questions-words.txt", "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36", 603955),
+                        _GENSIM_TEST_DATA, "https://code.google.com/archive/p/word2vec/",
+                        "released with word2vec (Apache License 2.0)", "Mikolov et al. (2013) analogies."),
+        _evaluation_set("wordsim-353", "WordSim-353 word-pair similarity (353 pairs)",
+                        ("eval/wordsim353.tsv", "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d", 7186),
+                        _GENSIM_TEST_DATA, "https://gabrilovich.com/resources/data/wordsim353/wordsim353.html",
+                        "research data, free to use; cite the paper", "Finkelstein et al. (2002) WordSim-353."),
+        _evaluation_set("simlex-999", "SimLex-999 word-pair similarity (999 pairs)",
+                        ("eval/simlex999.txt", "d5e0501971478a511430ee880bd0121e94ac701ba86d90544d83e6d2ba3db05d", 18126),
+                        _GENSIM_TEST_DATA, "https://fh295.github.io/simlex.html",
+                        "research data, free to use; cite the paper", "Hill et al. (2015) SimLex-999."),
+        _evaluation_set("men", "MEN word-pair relatedness (3,000 pairs)",
+                        ("eval/EN-MEN-TR-3k.txt", "888b13580faa362c7b11da0a670258cf1b1eb4bf0ecbcd418918729a3bd3f43a", 53593),
+                        _EVAL_WORD_VECTORS, "https://staff.fnwi.uva.nl/e.bruni/MEN",
+                        "research data, free to use; cite the paper", "Bruni et al. (2014) MEN."),
     )
 }

@@ -138,9 +138,13 @@ def read_uploaded_corpus(content: bytes, name: str = "upload.txt", limit: int = 
 # --- evaluation sets ------------------------------------------------------------------------------------------
 
 
+ANALOGY_SET = "google-analogies"
+"""The data set of analogy questions (``data/registry.py`` key)."""
+
+
 def load_analogies(locator: Locator | None = None, progress: Progress | None = None) -> pd.DataFrame:
     """Google's analogy questions (a : b :: c : d) with their section, lowercased: columns section, a, b, c, d."""
-    path = dataset_dir("text", locator, progress) / "eval/questions-words.txt"
+    path = dataset_dir(ANALOGY_SET, locator, progress) / "eval/questions-words.txt"
     rows, section = [], ""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith(":"):
@@ -151,17 +155,18 @@ def load_analogies(locator: Locator | None = None, progress: Progress | None = N
 
 
 SIMILARITY_SETS = {
-    "WordSim-353": ("eval/wordsim353.tsv", "\t"),
-    "SimLex-999": ("eval/simlex999.txt", "\t"),
-    "MEN": ("eval/EN-MEN-TR-3k.txt", None),
+    "WordSim-353": ("wordsim-353", "eval/wordsim353.tsv", "\t"),
+    "SimLex-999": ("simlex-999", "eval/simlex999.txt", "\t"),
+    "MEN": ("men", "eval/EN-MEN-TR-3k.txt", None),
 }
+"""Word-pair similarity sets by name: (data set key, file in it, column separator or None for whitespace)."""
 
 
 def load_similarity(name: str, locator: Locator | None = None, progress: Progress | None = None) -> pd.DataFrame:
     """A word-pair similarity set (see :data:`SIMILARITY_SETS`): columns word1, word2, score (human rating)."""
-    path, sep = SIMILARITY_SETS[name]
+    key, path, sep = SIMILARITY_SETS[name]
     rows = []
-    for line in (dataset_dir("text", locator, progress) / path).read_text(encoding="utf-8").splitlines():
+    for line in (dataset_dir(key, locator, progress) / path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             first, second, score = line.split(sep)[:3]
             rows.append((first.lower(), second.lower(), float(score)))

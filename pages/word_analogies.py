@@ -8,7 +8,7 @@ from data.text import CORPORA, DEFAULT_CORPUS
 from core.errors import InputError
 from models.word2vec.config import ARCHITECTURES
 from models.word2vec.vectors import WordVectors
-from models.word2vec.evaluation import evaluation_table, reference_results
+from models.word2vec.evaluation import evaluation_table, reference_results, scores
 
 ensure_app_navigation()
 
@@ -70,7 +70,8 @@ else:
         show_words(column, "3CosMul", lambda v=vectors: v.analogy(b, a, c, 5, "3cosmul"))
 
 st.subheader("How the models score")
-results = {f"{ARCHITECTURES[a]} (ours)": m.info["evaluation"] for a, m in models.items() if "evaluation" in m.info}
+with st.spinner("Scoring the models on the evaluation sets (once per model)..."):
+    results = {f"{ARCHITECTURES[a]} (ours)": scores(m.vectors) for a, m in models.items()}
 gensim = reference_results(corpus, models["cbow"].info["config"])
 if gensim:
     results.update({f"{ARCHITECTURES[a]} (gensim)": evaluation for a, evaluation in gensim.items()})

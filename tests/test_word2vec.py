@@ -8,6 +8,7 @@ import pytest
 
 from components.catalog import PROJECT_ROOT
 from core.errors import InputError
+from core.cache import ModelCache
 from models.artifacts import PRETRAINED
 from models.word2vec.corpus import (UNK, cbow_contexts, encode_corpus, keep_probability, learning_rate, noise_distribution, noise_table, skipgram_pairs, subsample, tokenize)
 from models.word2vec.config import Word2VecConfig
@@ -226,3 +227,28 @@ def test_pretrainable_models_and_a_light_import():
             f"print([m for m in {heavy!r} if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]", "declarations must stay light: " + result.stdout
+
+
+def test_scores_are_computed_once_per_set_and_a_new_set_scores_without_retraining(monkeypatch, tmp_path):
+    from data import registry, text
+    from models.word2vec import evaluation
+
+    cache = ModelCache(tmp_path)
+    vectors = hand_made_vectors()
+    first = evaluation.scores(vectors, cache)
+    assert set(first["similarity"]) == set(text.SIMILARITY_SETS) and first["analogies"][-1]["section"] == "overall"
+    assert evaluation.scores(vectors, cache) == first  # read back from the cache
+
+    # Registering one more set (a registry entry and a SIMILARITY_SETS line) scores that set alone.
+    monkeypatch.setitem(registry.DATASETS, "wordsim-353-sim", registry._evaluation_set(
+        "wordsim-353-sim", "WordSim-353 similarity split",
+        ("eval/EN-WS-353-SIM.txt", "f1da938998863c94e53f72f984a5c6e215f0b46c323aae8f0f4930703a339107", 4002),
+        registry._EVAL_WORD_VECTORS, "https://example.org", "research data", "Agirre et al. (2009)."))
+    monkeypatch.setitem(text.SIMILARITY_SETS, "WS-353 similarity", ("wordsim-353-sim", "eval/EN-WS-353-SIM.txt", None))
+    computed = []
+    original = evaluation.similarity_correlation
+    monkeypatch.setattr(evaluation, "similarity_correlation", lambda v, pairs: computed.append(len(pairs)) or original(v, pairs))
+    second = evaluation.scores(vectors, cache)
+    assert computed == [203], "only the new set is scored; the others come from the cache"
+    assert second["similarity"]["WS-353 similarity"]["pairs"] == 203
+    assert {k: v for k, v in second["similarity"].items() if k != "WS-353 similarity"} == first["similarity"]

@@ -9,9 +9,20 @@ are in the vocabulary.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from core.cache import ArtifactSpec, ModelCache
+from core.progress import TrainingProgress
+from core.settings import cache_root
+from data.locate import dataset_checksum
+from data.text import ANALOGY_SET, SIMILARITY_SETS, load_analogies, load_similarity
 
 from models.word2vec.vectors import WordVectors, analogy_scores
 
@@ -57,14 +68,40 @@ def similarity_correlation(vectors: WordVectors, pairs: pd.DataFrame) -> dict:
     return {"pairs": len(pairs), "covered": len(known), "spearman": float(stats.spearmanr(cosine, human).statistic)}
 
 
-def evaluate_all(vectors: WordVectors, locator=None) -> dict:
-    """Analogy table (records) and the three similarity correlations, as JSON-ready dicts."""
-    from data.text import SIMILARITY_SETS, load_analogies, load_similarity
-
+def analogy_records(vectors: WordVectors, locator=None) -> list[dict]:
+    """:func:`analogy_accuracy` on Google's analogies, as JSON-ready records."""
     table = analogy_accuracy(vectors, load_analogies(locator))
+    return table.astype({"covered": int, "correct": int}).to_dict(orient="records")
+
+
+def evaluate_all(vectors: WordVectors, locator=None) -> dict:
+    """Analogy table (records) and every similarity correlation, computed now (for vectors not in the cache)."""
     return {
-        "analogies": table.astype({"covered": int, "correct": int}).to_dict(orient="records"),
+        "analogies": analogy_records(vectors, locator),
         "similarity": {name: similarity_correlation(vectors, load_similarity(name, locator)) for name in SIMILARITY_SETS},
+    }
+
+
+def scores(vectors: WordVectors, cache: ModelCache | None = None) -> dict:
+    """:func:`evaluate_all`, each set scored once for these vectors and kept in the model cache.
+
+    A score is keyed by the vectors' own checksum and the evaluation set's, so adding a
+    set computes that set's score alone and retrains nothing, and retrained vectors are
+    scored afresh.
+    """
+    cache = cache or ModelCache()
+
+    def stored(set_key: str, compute: Callable[[], Any]) -> Any:
+        def train(folder: Path, progress: TrainingProgress) -> None:
+            (folder / "score.json").write_text(json.dumps(compute()))
+
+        spec = ArtifactSpec(f"word2vec-score-{set_key}", {"vectors": vectors.digest}, dataset_checksum(set_key))
+        return cache.get_or_train(spec, train, lambda folder: json.loads((folder / "score.json").read_text()))
+
+    return {
+        "analogies": stored(ANALOGY_SET, lambda: analogy_records(vectors)),
+        "similarity": {name: stored(key, lambda name=name: similarity_correlation(vectors, load_similarity(name)))
+                       for name, (key, _, _) in SIMILARITY_SETS.items()},
     }
 
 
@@ -94,15 +131,11 @@ SHARED_SETTINGS = ("dim", "window", "negative", "min_count", "sample", "epochs")
 
 def reference_results_path():
     """Where ``bench/word2vec.py`` saves gensim's evaluation for the analogies page to show."""
-    from core.settings import cache_root
-
     return cache_root() / "bench" / "word2vec-gensim.json"
 
 
 def reference_results(corpus: str, config: dict) -> dict[str, dict] | None:
     """gensim's evaluation by architecture, if the bench saved one for this corpus and these settings."""
-    import json
-
     path = reference_results_path()
     if not path.is_file():
         return None

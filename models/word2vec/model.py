@@ -31,11 +31,11 @@ class TrainedModel:
 
     vectors: WordVectors
     info: dict = field(default_factory=dict)
-    """Training statistics (words/second, seconds, corpus size) and the evaluation results."""
+    """Training statistics (words/second, seconds, corpus size); scores are computed apart (``evaluation.scores``)."""
 
 
 def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, progress: TrainingProgress) -> None:
-    """Train on ``documents`` and write vectors, vocabulary and info (with the evaluation) into ``folder``."""
+    """Train on ``documents`` and write vectors, vocabulary and training info into ``folder``."""
     from models.word2vec.training import train
 
     progress.update(0.0, "Tokenizing the corpus")
@@ -46,10 +46,6 @@ def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, p
     vectors, stats = train(vocabulary, corpus, config, progress)
     info = {"config": asdict(config), "training": stats, "vocabulary_size": len(vocabulary) - 1,
             "tokens": int(len(corpus.ids))}
-    from models.word2vec.evaluation import evaluate_all
-
-    progress.update(1.0, "Evaluating on analogies and word similarity")
-    info["evaluation"] = evaluate_all(vectors)
     vectors.save(folder)
     (folder / "info.json").write_text(json.dumps(info, indent=1))
 

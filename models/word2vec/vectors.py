@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,11 @@ class WordVectors:
 
     def __contains__(self, word: str) -> bool:
         return word in self.index and word != UNK
+
+    @cached_property
+    def digest(self) -> str:
+        """A checksum of the words and their vectors, for keying results computed from them."""
+        return hashlib.sha256(self.vectors.tobytes() + "\n".join(self.words).encode()).hexdigest()[:16]
 
     def check(self, *words: str) -> list[int]:
         """The ids of ``words``; InputError naming the first blank or unknown word, with the closest spellings."""
