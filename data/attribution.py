@@ -46,7 +46,7 @@ def journeys_from_frame(frame: pd.DataFrame, separator: str = PATH_SEPARATOR) ->
     else:
         raise InputError("Give either the columns total_conversions and total_null (one row per distinct path) "
                          "or a 'converted' column of 0/1 (one row per journey).")
-    journeys["path"] = journeys["path"].map(lambda text: _split(text, separator))
+    journeys["path"] = journeys["path"].map(lambda text: split_path(text, separator))
     empty = journeys["path"].map(len) == 0
     if empty.all():
         raise InputError(f"Every path is empty. Paths list channels separated by '{separator.strip()}'.")
@@ -68,7 +68,13 @@ def _counts(column: pd.Series, name: str) -> pd.Series:
     return values
 
 
-def _split(text, separator: str) -> list[str]:
+def split_path(text, separator: str = PATH_SEPARATOR) -> list[str]:
+    """The channels of a path written as text, blanks around them and empty ones dropped; [] if it is not text."""
     if not isinstance(text, str):
         return []
     return [part.strip() for part in text.split(separator.strip()) if part.strip()]
+
+
+def path_separator(typed: str) -> str:
+    """The separator paths are split by, from what the analyst typed: spaced, and '>' if they typed nothing."""
+    return f" {typed.strip() or '>'} "

@@ -14,8 +14,10 @@ import pandas as pd
 import statsmodels.api as sm
 
 from core.errors import InputError
+from data.user_csv import numeric_column
 
 MIN_ROWS = 3
+CONTROLS_MIN_ROWS = 8  # the fullest model has six coefficients; two degrees of freedom to spare
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,31 @@ class PriceElasticity:
         return str(self.results_.summary())
 
 
+def guess_columns(frame: pd.DataFrame) -> tuple[str, str]:
+    """The likeliest price and quantity columns: the first named like each (price, quant...), else the first two."""
+    columns = list(frame.columns)
+
+    def guess(word: str, fallback: int) -> str:
+        return next((c for c in columns if word in c.lower()), columns[min(fallback, len(columns) - 1)])
+
+    return guess("price", 0), guess("quant", 1)
+
+
+def demand_data(frame: pd.DataFrame, price: str, quantity: str, segment: str | None = None) -> pd.DataFrame:
+    """The chosen columns as numeric ``price`` and ``quantity`` (and text ``segment``); InputError if they cannot be."""
+    if price == quantity:
+        raise InputError("Price and quantity must be different columns.")
+    tidy = pd.DataFrame({"price": numeric_column(frame, price), "quantity": numeric_column(frame, quantity)})
+    if segment is not None:
+        tidy["segment"] = frame[segment].astype(str)
+    return tidy
+
+
+def price_grid(prices: pd.Series, stretch: float = 0.0, points: int = 200) -> np.ndarray:
+    """Evenly spaced prices over the observed range, widened by ``stretch`` (0.2: from 80% of the lowest to 120%)."""
+    return np.linspace(prices.min() * (1 - stretch), prices.max() * (1 + stretch), points)
+
+
 def check_positive(frame: pd.DataFrame) -> None:
     """Logs need positive prices and quantities and enough rows; say which rows break that."""
     if len(frame) < MIN_ROWS:
@@ -130,6 +157,11 @@ def revenue_curve(model: PriceElasticity, prices: np.ndarray) -> pd.DataFrame:
     """Quantity and revenue (price x quantity) along ``prices`` under the fitted demand curve."""
     quantity = model.demand_curve(prices)
     return pd.DataFrame({"price": prices, "quantity": quantity, "revenue": prices * quantity})
+
+
+def controls_comparable(frame: pd.DataFrame) -> bool:
+    """Whether there are rows enough to compare the PED with and without every control (quarters and trend)."""
+    return len(frame) >= CONTROLS_MIN_ROWS
 
 
 def controls_comparison(frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,11 @@ def _state_name(state: State) -> str:
     return " > ".join(state)
 
 
+def markov_column(order: int) -> str:
+    """The column of conversions attributed by the chain of this order in ``compare_attribution``."""
+    return f"markov_order_{order}"
+
+
 class MarkovChain:
     """Markov chain of order ``k`` fitted on aggregated journeys (see ``data.attribution``)."""
 
@@ -156,6 +161,10 @@ class MarkovChain:
             alive[walkers[ended]] = False
         return float(converted.mean())
 
+    def unknown_channels(self, path: list[str]) -> list[str]:
+        """The channels of ``path`` that no fitted journey touched."""
+        return [channel for channel in path if channel not in self.channels_]
+
     def next_steps(self, partial_path: list[str], top: int = 5) -> pd.DataFrame:
         """Most likely next steps (channels, conversion or null) after ``partial_path``, backing off to shorter history."""
         for length in range(min(self.order, len(partial_path)), 0, -1):
@@ -197,8 +206,20 @@ def heuristic_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
 def compare_attribution(journeys: pd.DataFrame, order: int = 1) -> pd.DataFrame:
     """Markov attribution of the given order beside the heuristics, one row per channel."""
     markov = MarkovChain(order).fit(journeys).attribution()
-    markov = markov.rename(columns={"conversions": f"markov_order_{order}", "value": f"markov_order_{order}_value"})
+    markov = markov.rename(columns={"conversions": markov_column(order), "value": f"{markov_column(order)}_value"})
     return markov.merge(heuristic_attribution(journeys), on="channel", how="outer").fillna(0.0)
+
+
+def attribution_by_model(table: pd.DataFrame, order: int, measure: str = "conversions") -> pd.DataFrame:
+    """``compare_attribution``'s table as one row per channel and model: channel, model, then ``measure``.
+
+    ``measure`` is "conversions" or "conversion value"; either way the models are
+    named by their conversions column (markov_order_k, first_touch, last_touch, linear).
+    """
+    models = [markov_column(order), "first_touch", "last_touch", "linear"]
+    columns = models if measure == "conversions" else [f"{model}_value" for model in models]
+    shown = table[["channel", *columns]].set_axis(["channel", *models], axis=1)
+    return shown.melt(id_vars="channel", var_name="model", value_name=measure)
 
 
 def split_journeys(journeys: pd.DataFrame, test_share: float = 0.2, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,16 +1,15 @@
 """Markov attribution: which marketing channels earn the conversions, and what comes next in a journey."""
-import numpy as np
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
-from components.data_status import attribution, load_or_explain
+from components.charts.markov import (attribution_chart, chain_graph, channel_touches_chart, path_length_chart,
+                                      transition_heatmap)
+from components.data_source import data_source
+from components.data_status import load_or_explain
+from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
-from components.upload import csv_upload
-from data.attribution import PATH_SEPARATOR, journeys_from_frame, load_path_data
-from core.errors import InputError
-from models.markov import CONVERSION, NULL, MarkovChain, compare_attribution, order_comparison, path_summary
+from data.attribution import PATH_SEPARATOR, journeys_from_frame, load_path_data, path_separator, split_path
+from models.markov import MarkovChain, attribution_by_model, compare_attribution, markov_column, order_comparison, path_summary
 
 ensure_app_navigation()
 
@@ -45,24 +44,20 @@ def accuracy_by_order(journeys_key: str, _journeys: pd.DataFrame) -> pd.DataFram
     return order_comparison(_journeys)
 
 
-source = st.radio("Journeys", ["ChannelAttribution's PathData (10,000 paths)", "Upload your own CSV"], horizontal=True)
-if source.startswith("Channel"):
+source = data_source("Journeys", "ChannelAttribution's PathData (10,000 paths)", "attribution",
+                     "Either one row per distinct path with columns `path`, `total_conversions`, `total_null` "
+                     "(and optionally `total_conversion_value`), or one row per journey with `path` and `converted` "
+                     "(0/1) (and optionally `value`).", "Upload a CSV of journeys to attribute them.",
+                     upload_key="journeys_upload", upload_label="Journeys CSV",
+                     upload_settings=lambda: st.text_input("Channel separator inside a path",
+                                                           value=PATH_SEPARATOR.strip(), max_chars=5))
+if source.built_in:
     journeys, journeys_key = path_data(), "PathData"
 else:
-    st.caption("Either one row per distinct path with columns `path`, `total_conversions`, `total_null` "
-               "(and optionally `total_conversion_value`), or one row per journey with `path` and `converted` (0/1) "
-               "(and optionally `value`).")
-    separator = st.text_input("Channel separator inside a path", value=PATH_SEPARATOR.strip(), max_chars=5)
-    uploaded = csv_upload("Journeys CSV", key="journeys_upload", min_columns=2)
-    if uploaded is None:
-        st.info("Upload a CSV of journeys to attribute them.")
-        st.stop()
-    try:
-        journeys = journeys_from_frame(uploaded, separator=f" {separator.strip() or '>'} ")
-        journeys_key = f"upload {pd.util.hash_pandas_object(uploaded).sum()} separator {separator!r}"
-    except InputError as error:
-        st.error(str(error))
-        st.stop()
+    separator = source.upload_settings
+    with explain_input_errors():
+        journeys = journeys_from_frame(source.upload, separator=path_separator(separator))
+    journeys_key = f"upload {pd.util.hash_pandas_object(source.upload).sum()} separator {separator!r}"
 
 order = st.segmented_control("Markov order k", [1, 2, 3], default=1, help="How many past channels the next step depends on.")
 order = order or 1
@@ -78,63 +73,30 @@ cols[3].metric(f"P(conversion) from (start), order {order}", f"{chain.conversion
 
 st.subheader("The journeys")
 left, middle, right = st.columns(3)
-left.plotly_chart(px.bar(summary["lengths"], x="length", y="customers", title="Path length (touchpoints)"),
-                  width="stretch")
-middle.plotly_chart(px.bar(summary["channels"], x="channel", y="touches", title="Touches per channel"),
-                    width="stretch")
+left.plotly_chart(path_length_chart(summary["lengths"]), width="stretch")
+middle.plotly_chart(channel_touches_chart(summary["channels"]), width="stretch")
 right.dataframe(summary["top_paths"], hide_index=True, width="stretch",
                 column_config={"conversion_rate": st.column_config.NumberColumn(format="%.3f")})
 
 st.subheader(f"Attribution: Markov order {order} vs heuristics")
 table = attribution_table(journeys_key, journeys, order)
-markov_column = f"markov_order_{order}"
-conversions = table[["channel", markov_column, "first_touch", "last_touch", "linear"]]
-values = table[["channel", f"{markov_column}_value", "first_touch_value", "last_touch_value", "linear_value"]]
 measure = st.radio("Attribute", ["conversions", "conversion value"], horizontal=True)
-shown = conversions if measure == "conversions" else values.set_axis(conversions.columns, axis=1)
-long = shown.melt(id_vars="channel", var_name="model", value_name=measure)
-st.plotly_chart(px.bar(long, x="channel", y=measure, color="model", barmode="group"), width="stretch")
-st.dataframe(table.round(3).sort_values(markov_column, ascending=False), hide_index=True, width="stretch")
+st.plotly_chart(attribution_chart(attribution_by_model(table, order, measure), measure), width="stretch")
+st.dataframe(table.round(3).sort_values(markov_column(order), ascending=False), hide_index=True, width="stretch")
 st.caption("Removal effects come from the absorbing chain's fundamental matrix; value uses each final state's "
            "mean value per conversion. Attributed conversions and value are normalised to sum to the totals.")
 
 st.subheader("The chain")
 matrix = MarkovChain(1).fit(journeys).transition_matrix() if order > 1 else chain.transition_matrix()
 left, right = st.columns(2)
-left.plotly_chart(px.imshow(matrix, color_continuous_scale="Blues", aspect="auto",
-                            title="First-order transition probabilities (row: from, column: to)"), width="stretch")
-
-
-def chain_graph(matrix: pd.DataFrame, threshold: float) -> go.Figure:
-    """Channels on a circle, (start) left, (conversion)/(null) right; edge width by transition probability."""
-    channels = [c for c in matrix.index if c != "(start)"]
-    angles = np.linspace(0, 2 * np.pi, len(channels), endpoint=False)
-    where = {c: (np.cos(a), np.sin(a)) for c, a in zip(channels, angles)}
-    where.update({"(start)": (-2.0, 0.0), CONVERSION: (2.0, 0.6), NULL: (2.0, -0.6)})
-    figure = go.Figure()
-    for source_name, row in matrix.iterrows():
-        for target_name, p in row.items():
-            if p >= threshold and source_name != target_name:
-                (x0, y0), (x1, y1) = where[source_name], where[target_name]
-                figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                                      showarrow=True, arrowhead=2, arrowsize=0.6, arrowwidth=1 + 8 * p,
-                                      arrowcolor="rgba(31, 119, 180, 0.35)", standoff=8, startstandoff=8,
-                                      hovertext=f"{source_name} → {target_name}: {p:.2f}")
-    names = list(where)
-    figure.add_trace(go.Scatter(x=[where[n][0] for n in names], y=[where[n][1] for n in names], text=names,
-                                mode="markers+text", textposition="top center", marker={"size": 14}, showlegend=False))
-    figure.update_layout(title="The chain (edges with probability above the threshold)", xaxis_visible=False,
-                         yaxis_visible=False, height=480)
-    return figure
-
-
+left.plotly_chart(transition_heatmap(matrix), width="stretch")
 threshold = right.slider("Show edges with probability at least", 0.0, 0.5, 0.05, 0.01)
 right.plotly_chart(chain_graph(matrix, threshold), width="stretch")
 
 st.subheader("What comes next?")
 typed = st.text_input("A partial path, channels separated by '>'", value=" > ".join(summary["channels"].channel[:2]))
-partial = [c.strip() for c in typed.split(">") if c.strip()]
-unknown = [c for c in partial if c not in chain.channels_]
+partial = split_path(typed)
+unknown = chain.unknown_channels(partial)
 if not partial:
     st.info("Type one or more channels, e.g. `alpha > iota`.")
 elif unknown:
@@ -152,7 +114,4 @@ with st.expander("What does a higher order buy? Next-step accuracy on 20% held-o
     st.caption("Each held-out customer's every step is a question; after the last channel the answer is "
                "(conversion) or (null).")
 
-if source.startswith("Channel"):
-    attribution("attribution")
-else:
-    st.caption("Data: your upload; it stays in this browser session and is not stored.")
+source.credit()

@@ -1,18 +1,16 @@
 """Price elasticity of demand: log-log regression on the USDA beef data or your own CSV."""
-import numpy as np
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts.diagnostics import qq_plot, residuals_vs_fitted
-from components.data_status import attribution, load_or_explain
+from components.charts.diagnostics import derived_curve, fitted_curve, qq_plot, residuals_vs_fitted
+from components.data_source import data_source
+from components.data_status import load_or_explain
+from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
-from components.upload import csv_upload
+from components.upload import choose_columns
 from data.beef import load_beef
-from data.user_csv import numeric_column
-from models.elasticity import PriceElasticity, controls_comparison, elasticity_by_group, revenue_curve
-from core.errors import InputError
+from models.elasticity import (PriceElasticity, controls_comparable, controls_comparison, demand_data,
+                               elasticity_by_group, guess_columns, price_grid, revenue_curve)
 
 ensure_app_navigation()
 
@@ -28,29 +26,12 @@ def beef() -> pd.DataFrame:
     return load_or_explain(load_beef)
 
 
-def choose_uploaded_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """Let the analyst map their columns to price, quantity and an optional segment; validate them."""
-    columns = list(frame.columns)
-
-    def guess(word: str, fallback: int) -> int:
-        return next((i for i, c in enumerate(columns) if word in c.lower()), min(fallback, len(columns) - 1))
-
-    left, middle, right = st.columns(3)
-    price = left.selectbox("Price column", columns, index=guess("price", 0))
-    quantity = middle.selectbox("Quantity column", columns, index=guess("quant", 1))
-    group = right.selectbox("Segment column (optional)", ["(none)"] + columns)
-    if price == quantity:
-        raise InputError("Price and quantity must be different columns.")
-    tidy = pd.DataFrame({"price": numeric_column(frame, price), "quantity": numeric_column(frame, quantity)})
-    if group != "(none)":
-        tidy["segment"] = frame[group].astype(str)
-    return tidy, None if group == "(none)" else "segment"
-
-
-source = st.radio("Data", ["USDA beef, quarterly 1977-1999", "Upload your own CSV"], horizontal=True)
+source = data_source("Data", "USDA beef, quarterly 1977-1999", "beef",
+                     "A CSV with a header row: a price column, a quantity column and, optionally, a segment column "
+                     "(product, region, ...) for one PED per segment. Comma, semicolon or tab separated.",
+                     "Upload a CSV to estimate its elasticity.", upload_key="elasticity_upload")
 quarter_dummies = time_trend = False
-group_column = None
-if source.startswith("USDA"):
+if source.built_in:
     data = beef()
     years = st.slider("Years", int(data.year.min()), int(data.year.max()), (int(data.year.min()), int(data.year.max())))
     data = data[data.year.between(*years)].reset_index(drop=True)
@@ -58,23 +39,15 @@ if source.startswith("USDA"):
     quarter_dummies = left.checkbox("Control for season (quarter dummies)")
     time_trend = right.checkbox("Control for a time trend")
 else:
-    st.caption("A CSV with a header row: a price column, a quantity column and, optionally, a segment column "
-               "(product, region, ...) for one PED per segment. Comma, semicolon or tab separated.")
-    uploaded = csv_upload("Your CSV", key="elasticity_upload", min_columns=2)
-    if uploaded is None:
-        st.info("Upload a CSV to estimate its elasticity.")
-        st.stop()
-    try:
-        data, group_column = choose_uploaded_columns(uploaded)
-    except InputError as error:
-        st.error(str(error))
-        st.stop()
+    price_guess, quantity_guess = guess_columns(source.upload)
+    price, quantity, segment = choose_columns(source.upload, {"Price column": price_guess,
+                                                              "Quantity column": quantity_guess},
+                                              optional="Segment column (optional)")
+    with explain_input_errors():
+        data = demand_data(source.upload, price, quantity, segment)
 
-try:
+with explain_input_errors():
     model = PriceElasticity(quarter_dummies=quarter_dummies, time_trend=time_trend).fit(data)
-except InputError as error:
-    st.error(str(error))
-    st.stop()
 estimate = model.estimate_
 
 st.subheader("The estimate")
@@ -88,17 +61,16 @@ cols[1].metric("R²", f"{estimate.r_squared:.3f}")
 cols[2].metric("Observations (n)", estimate.n)
 st.info(estimate.reading())
 
-if group_column:
+if "segment" in data:
     st.subheader("PED per segment")
-    st.dataframe(elasticity_by_group(data, group_column), hide_index=True, width="stretch")
+    st.dataframe(elasticity_by_group(data, "segment"), hide_index=True, width="stretch")
 
 st.subheader("Data and fitted demand curve")
 log_axes = st.toggle("Log axes", value=True)
-grid = np.linspace(data.price.min(), data.price.max(), 200)
-scatter = px.scatter(data, x="price", y="quantity", log_x=log_axes, log_y=log_axes,
-                     hover_data=[c for c in ("year", "quarter", "segment") if c in data])
-scatter.add_trace(go.Scatter(x=grid, y=model.demand_curve(grid), mode="lines", name=f"fit: PED {estimate.elasticity:.2f}"))
-st.plotly_chart(scatter, width="stretch")
+prices = price_grid(data.price)
+st.plotly_chart(fitted_curve(data, "price", "quantity", prices, model.demand_curve(prices),
+                             f"fit: PED {estimate.elasticity:.2f}", log_axes, hover=("year", "quarter", "segment")),
+                width="stretch")
 
 st.subheader("Residual diagnostics")
 residuals = model.residuals()
@@ -109,18 +81,14 @@ right.plotly_chart(qq_plot(residuals.residual), width="stretch")
 st.subheader("Revenue")
 st.write("Revenue = price × quantity along the fitted demand curve. With inelastic demand (|PED| < 1) revenue rises "
          "with price; with elastic demand it falls.")
-revenue = revenue_curve(model, np.linspace(data.price.min() * 0.8, data.price.max() * 1.2, 200))
-st.plotly_chart(px.line(revenue, x="price", y="revenue", labels={"revenue": "revenue (price × quantity)"}),
-                width="stretch")
+revenue = revenue_curve(model, price_grid(data.price, stretch=0.2))
+st.plotly_chart(derived_curve(revenue, "price", "revenue", "revenue (price × quantity)"), width="stretch")
 
-if source.startswith("USDA") and len(data) > 7:
+if source.built_in and controls_comparable(data):
     st.subheader("How the PED moves with controls")
     st.dataframe(controls_comparison(data).round(4), hide_index=True, width="stretch")
 
 with st.expander("Full regression summary"):
     st.code(model.summary_text(), language=None)
 
-if source.startswith("USDA"):
-    attribution("beef")
-else:
-    st.caption("Data: your upload; it stays in this browser session and is not stored.")
+source.credit()

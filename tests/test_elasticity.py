@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from data.beef import load_beef
-from models.elasticity import PriceElasticity, controls_comparison, elasticity_by_group, revenue_curve
+from models.elasticity import (PriceElasticity, controls_comparable, controls_comparison, demand_data,
+                               elasticity_by_group, guess_columns, price_grid, revenue_curve)
 from core.errors import InputError
 
 
@@ -76,3 +77,33 @@ def test_per_segment_table_fits_each_segment_and_explains_the_ones_it_cannot():
 def test_bad_data_raises_a_clear_input_error(frame, message):
     with pytest.raises(InputError, match=message):
         PriceElasticity().fit(frame)
+
+
+def test_column_guesses_read_the_names_then_fall_back_to_the_first_two():
+    assert guess_columns(pd.DataFrame(columns=["store", "Units quantity", "Unit price"])) == ("Unit price",
+                                                                                              "Units quantity")
+    assert guess_columns(pd.DataFrame(columns=["a", "b", "c"])) == ("a", "b")
+    assert guess_columns(pd.DataFrame(columns=["only"])) == ("only", "only")
+
+
+def test_demand_data_takes_the_chosen_columns_as_numbers_and_segments_as_text():
+    upload = pd.DataFrame({"p": ["1", "2"], "q": [5, 4], "region": [1, 2]})
+    tidy = demand_data(upload, "p", "q", "region")
+    assert list(tidy.columns) == ["price", "quantity", "segment"]
+    assert tidy.price.tolist() == [1.0, 2.0] and tidy.segment.tolist() == ["1", "2"]
+    assert "segment" not in demand_data(upload, "p", "q")
+    with pytest.raises(InputError, match="different columns"):
+        demand_data(upload, "p", "p")
+    with pytest.raises(InputError, match="not numeric"):
+        demand_data(upload.assign(q=["x", "y"]), "p", "q")
+
+
+def test_price_grid_spans_the_prices_widened_on_request():
+    prices = pd.Series([2.0, 5.0, 10.0])
+    grid = price_grid(prices)
+    assert len(grid) == 200 and (grid[0], grid[-1]) == (2.0, 10.0)
+    assert price_grid(prices, stretch=0.2, points=3).tolist() == pytest.approx([1.6, 6.8, 12.0])
+
+
+def test_controls_are_compared_from_eight_rows():
+    assert controls_comparable(generated(-1.0, n=8)) and not controls_comparable(generated(-1.0, n=7))

@@ -7,9 +7,9 @@ from core.cache import ModelCache
 from core.errors import InputError
 from models.forecasting.series import prepare_series
 from models.forecasting.model import (MAX_HORIZON, PROPHET, ProphetParams, comparison, component_names, default_folds,
-                                      default_params, evaluate, failures_explained, fit_cached, forecast, forecast_views,
-                                      horizon_bounds, logistic_bounds, metrics_by_horizon, prophet_scores,
-                                      rolling_cutoffs, seasonality_profile, significant_changepoints, testable_horizon,
+                                      default_params, evaluable_horizon, evaluate, failures_explained, fit_cached,
+                                      forecast, forecast_views, horizon_bounds, logistic_bounds, metrics_by_horizon,
+                                      prophet_scores, rolling_cutoffs, seasonality_profile, significant_changepoints,
                                       verdicts)
 
 WEEKLY = ProphetParams(yearly=False, weekly=True, daily=False)
@@ -113,7 +113,7 @@ def test_method_and_scores_say_what_was_kept_and_how_prophet_did(series, model):
 
 
 def test_horizons_are_bounded_by_the_history_evaluation_needs(series):
-    assert testable_horizon(120) == 36 and testable_horizon(11) == 1 and testable_horizon(4000) == 1330
+    assert evaluable_horizon(120) == 36 and evaluable_horizon(11) == 1 and evaluable_horizon(4000) == 1330
     assert horizon_bounds(series) == (36, 36)  # 90 days by default, but only 36 can be tested
     months = prepare_series(pd.DataFrame({"ds": pd.date_range("2000-01-01", periods=100, freq="MS"),
                                           "y": np.arange(100.0)}), "ds", "y")

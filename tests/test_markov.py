@@ -3,10 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.attribution import journeys_from_frame, load_path_data
+from data.attribution import journeys_from_frame, load_path_data, path_separator, split_path
 from core.errors import InputError
-from models.markov import (CONVERSION, NULL, MarkovChain, compare_attribution, heuristic_attribution,
-                           next_step_accuracy, split_journeys)
+from models.markov import (CONVERSION, NULL, MarkovChain, attribution_by_model, compare_attribution,
+                           heuristic_attribution, markov_column, next_step_accuracy, split_journeys)
 
 
 def hand_made() -> pd.DataFrame:
@@ -117,3 +117,25 @@ def test_one_row_per_journey_is_aggregated():
 def test_bad_journeys_get_clear_messages(frame, message):
     with pytest.raises(InputError, match=message):
         journeys_from_frame(frame)
+
+
+def test_typed_paths_and_separators_are_read_like_uploaded_ones():
+    assert split_path(" alpha >iota >  ") == ["alpha", "iota"]
+    assert split_path("a | b", " | ") == ["a", "b"] and split_path(float("nan")) == []
+    assert path_separator(" | ") == " | " and path_separator("  ") == " > "
+
+
+def test_unknown_channels_are_the_ones_no_journey_touched():
+    chain = MarkovChain(1).fit(hand_made())
+    assert chain.unknown_channels(["a", "z", "b", "y"]) == ["z", "y"] and chain.unknown_channels(["b"]) == []
+
+
+def test_attribution_by_model_is_one_row_per_channel_and_model():
+    table = compare_attribution(hand_made(), order=2)
+    assert markov_column(2) == "markov_order_2" and markov_column(2) in table
+    conversions = attribution_by_model(table, 2).set_index(["channel", "model"])["conversions"]
+    assert len(conversions) == 2 * 4
+    assert conversions["a", "markov_order_2"] == pytest.approx(table.set_index("channel").loc["a", "markov_order_2"])
+    assert conversions["b", "last_touch"] == 2
+    value = attribution_by_model(table, 2, "conversion value").set_index(["channel", "model"])["conversion value"]
+    assert value["b", "linear"] == pytest.approx(25.0) and value["a", "first_touch"] == pytest.approx(10.0)

@@ -1,4 +1,4 @@
-"""Regression diagnostics: residuals against fitted values, normal Q-Q plot."""
+"""Regression charts: the fit over the data, a curve derived from it, residuals against fitted, normal Q-Q plot."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +6,19 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 from scipy import stats
+
+
+def fitted_curve(data: pd.DataFrame, x: str, y: str, curve_x: np.ndarray, curve_y: np.ndarray, curve_name: str,
+                 log_axes: bool = False, hover: tuple[str, ...] = ()) -> go.Figure:
+    """The observations as points and the fitted curve through them; ``hover`` names columns to show where present."""
+    figure = px.scatter(data, x=x, y=y, log_x=log_axes, log_y=log_axes, hover_data=[c for c in hover if c in data])
+    figure.add_trace(go.Scatter(x=curve_x, y=curve_y, mode="lines", name=curve_name))
+    return figure
+
+
+def derived_curve(frame: pd.DataFrame, x: str, y: str, y_label: str) -> go.Figure:
+    """A quantity computed from the fit along a range of its input, such as revenue along price."""
+    return px.line(frame, x=x, y=y, labels={y: y_label})
 
 
 def residuals_vs_fitted(fitted: pd.Series, residuals: pd.Series, title: str = "Residuals vs fitted") -> go.Figure:

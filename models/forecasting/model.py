@@ -105,7 +105,7 @@ def default_params(series: PreparedSeries) -> ProphetParams:
     )
 
 
-def testable_horizon(observed: int) -> int:
+def evaluable_horizon(observed: int) -> int:
     """The longest horizon evaluation can test with this many observations: ten plus twice it before the holdout."""
     return max(1, (observed - 10) // 3)
 
@@ -115,7 +115,7 @@ def horizon_bounds(series: PreparedSeries) -> tuple[int, int]:
 
     The default is a natural span of the cadence (90 days, 12 months, ...), else one season, within the longest.
     """
-    longest = min(testable_horizon(len(series.frame["y"].dropna())), MAX_HORIZON)
+    longest = min(evaluable_horizon(len(series.frame["y"].dropna())), MAX_HORIZON)
     return longest, min(DEFAULT_HORIZON.get(series.cadence.name, series.cadence.season), longest)
 
 
@@ -324,7 +324,7 @@ def rolling_cutoffs(series: PreparedSeries, horizon: int, folds: int) -> list[pd
     positions = [len(grid) - 1 - horizon - k * spacing for k in range(folds)]
     usable = [p for p in positions if p >= 0 and observed_before[p] >= needed]
     if not usable:
-        longest = testable_horizon(int(grid.notna().sum()))
+        longest = evaluable_horizon(int(grid.notna().sum()))
         raise InputError(f"A {horizon}-step horizon leaves too little history to test on: evaluation needs twice "
                          f"the horizon before the holdout. Shorten the horizon to at most {longest} steps.")
     return sorted(grid.index[p] for p in usable)
