@@ -6,7 +6,10 @@ import pytest
 from core.cache import ModelCache
 from core.errors import InputError
 from models.recommender.artifacts import comparison_spec, grid_spec
-from models.recommender.model import (KNN_GRID, Recommender, cold_start, cross_validate_algorithms, fold_in, grid_search, grid_size, precision_recall_at_k, split_evaluation, stored_comparison, stored_grid_search)
+from models.recommender.interpretation import (additive_terms, at_ceiling, combination_labels, comparison_winners,
+                                               cv_errors, describe_parameters, matrix_density, neighbour_population,
+                                               rating_steps)
+from models.recommender.model import (KNN_GRID, MAX_ITEM_BASED_ITEMS, Recommender, cold_start, cross_validate_algorithms, fold_in, grid_search, grid_size, precision_recall_at_k, split_evaluation, stored_comparison, stored_grid_search)
 
 LIKED_BY_A, LIKED_BY_B = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10]
 TARGET = 0  # a group-A user who has rated movies 1-3 (5 stars) and 6-7 (1 star)
@@ -204,3 +207,54 @@ def test_the_default_comparison_is_pretrainable_in_quick_mode(monkeypatch, tmp_p
     cv, split = item.train(None)
     assert item.is_trained() and list(cv["algorithm"]) == ["BaselineOnly", "NormalPredictor"]
     assert "precision@10" in split and artifacts.default_comparison_spec().config["users"] == 100
+
+
+def test_a_users_own_rating_is_looked_up(data):
+    ratings, movies = data
+    model = Recommender("BaselineOnly").fit(ratings, movies)
+    assert model.rating_of(TARGET, 1) == 5.0 and model.rating_of(TARGET, 6) == 1.0
+    assert model.rating_of(TARGET, 4) is None  # not rated
+
+
+def test_the_rating_matrix_is_measured(data):
+    ratings, _ = data
+    assert matrix_density(ratings) == pytest.approx((16 * 10 + 5) / (17 * 10))
+    assert neighbour_population(ratings, user_based=True) == 17
+    assert neighbour_population(ratings, user_based=False) == 10
+    many = pd.DataFrame({"user": 1, "item": range(MAX_ITEM_BASED_ITEMS + 5), "rating": 3.0})
+    assert neighbour_population(many, user_based=False) == MAX_ITEM_BASED_ITEMS
+
+
+def test_predictions_at_the_ceiling_are_counted_and_the_scale_has_its_steps():
+    recommendations = pd.DataFrame({"predicted rating": [5.0, 5.0, 4.9, 3.0]})
+    assert at_ceiling(recommendations, 5.0) == 2 and at_ceiling(recommendations, 4.9) == 3
+    assert rating_steps(0.5, 5.0) == [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]
+    assert rating_steps(1.0, 5.0) == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_the_terms_that_add_up_to_an_estimate_are_named_short():
+    parts = pd.DataFrame({"term": ["global mean μ", "user bias b_u (this user rates higher/lower than average)",
+                                   "factor interaction q_i·p_u (taste match)", "  of which factor 3"],
+                          "value": [3.5, 0.25, 0.5, 0.4]})
+    terms = additive_terms(parts)
+    assert list(terms["term"]) == ["global mean μ", "user bias b_u", "factor interaction q_i·p_u"]
+    assert list(terms["value"]) == [3.5, 0.25, 0.5]
+
+
+def test_the_comparisons_winners_and_long_error_table():
+    cv = pd.DataFrame({"algorithm": ["SVD", "NormalPredictor"], "RMSE": [0.9, 1.4], "RMSE std": [0.01, 0.02],
+                       "MAE": [0.7, 1.1], "MAE std": [0.03, 0.04]})
+    split = pd.DataFrame({"algorithm": ["SVD", "NormalPredictor"], "precision@5": [0.6, 0.7], "recall@5": [0.5, 0.4]})
+    assert comparison_winners(cv, split, 5) == [("Lowest RMSE", "SVD", 0.9), ("Best precision@5", "NormalPredictor", 0.7),
+                                                ("Best recall@5", "SVD", 0.5)]
+    errors = cv_errors(cv)
+    assert list(errors.columns) == ["algorithm", "metric", "error", "std"]
+    assert errors.set_index(["algorithm", "metric"]).loc[("NormalPredictor", "MAE")].tolist() == [1.1, 0.04]
+    assert errors.set_index(["algorithm", "metric"]).loc[("SVD", "RMSE")].tolist() == [0.9, 0.01]
+
+
+def test_grid_combinations_and_parameters_are_labelled():
+    table = pd.DataFrame({"k": [20, 40], "similarity": ["msd", "cosine"], "RMSE": [0.9, 1.0],
+                          "RMSE std": [0.01, 0.02], "MAE": [0.7, 0.8], "fit time (s)": [0.1, 0.2]})
+    assert list(combination_labels(table)) == ["20, msd", "40, cosine"]
+    assert describe_parameters({"k": 20, "user_based": True}) == "k = 20, user_based = True"

@@ -44,6 +44,8 @@ MAX_ITEM_BASED_ITEMS = 2500
 movies only the most-rated ones are kept so it fits in memory (ml-latest-small has 9,724 rated movies)."""
 SVD_GRID = {"n_factors": [50, 100], "n_epochs": [20, 30], "lr_all": [0.005, 0.01], "reg_all": [0.02, 0.1]}
 KNN_GRID = {"k": [20, 40], "similarity": ["msd", "pearson_baseline"], "user_based": [True, False]}
+GRID_MEASURES = ("RMSE", "RMSE std", "MAE", "fit time (s)")
+"""The columns of a grid search's table that are measured; the others are the parameters."""
 
 
 # ---------------------------------------------------------------- building blocks
@@ -216,7 +218,7 @@ def grid_search(ratings: pd.DataFrame, algorithm: str, grid: dict, folds: int = 
             **{"fit time (s)": results["mean_fit_time"]}))
     progress.update(1.0, "Grid search done")
     table = pd.concat(tables, ignore_index=True).sort_values("RMSE", kind="mergesort").reset_index(drop=True)
-    parameters = [column for column in table if column not in ("RMSE", "RMSE std", "MAE", "fit time (s)")]
+    parameters = [column for column in table if column not in GRID_MEASURES]
     best = table.iloc[0]
     return GridResult(table, {key: _plain(best[key]) for key in parameters}, float(best["RMSE"]),
                       float(best["MAE"]), int(ratings["item"].nunique()))
@@ -310,6 +312,11 @@ class Recommender:
         own = pd.DataFrame([(self.trainset_.to_raw_iid(i), r) for i, r in self.trainset_.ur[inner]],
                            columns=["item", "rating"])
         return self._describe(own.sort_values(["rating", "item"], ascending=[False, True]).reset_index(drop=True))
+
+    def rating_of(self, user, item) -> float | None:
+        """The user's own rating of ``item``, None when they have not rated it."""
+        own = self.rated(user).set_index("item")["rating"]
+        return float(own[item]) if item in own.index else None
 
     def recommend(self, user, n: int = 10, min_ratings: int = 1) -> pd.DataFrame:
         """The ``n`` unseen movies with the highest predicted rating (only movies rated by >= ``min_ratings`` people)."""

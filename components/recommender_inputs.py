@@ -1,0 +1,237 @@
+"""The recommendations page's inputs: the data set, its fitted models and stored results, and its widget groups
+(the model's parameters, whom and what to recommend for, a newcomer's own ratings, what to compare, a grid to search)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.artifact_store import in_memory, loaded
+from components.data_status import attribution, load_or_explain
+from components.feedback import explain_input_errors
+from core.artifacts import Artifact, InMemoryArtifact
+from core.settings import quick_mode
+from data.movielens import DATASET_KEYS, LOADERS, MovieLens
+from data.locate import dataset_checksum
+from models.recommender.artifacts import (DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, comparison_spec,
+                                         evaluation_setup, grid_spec)
+from models.recommender.interpretation import matrix_density, neighbour_population, rating_steps
+from models.recommender.model import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS,
+                                      SIMILARITIES, SVD_GRID, Recommender, cold_start, first_users, grid_size)
+
+LEARNING_RATES = [0.002, 0.005, 0.007, 0.01]
+REGULARISATIONS = [0.02, 0.05, 0.1, 0.2]
+MODEL_DEFAULTS = {  # Surprise's defaults, except 100 factors for SVD as in its docs' examples
+    "SVD": {"n_factors": 100, "n_epochs": 20, "lr_all": 0.005, "reg_all": 0.02},
+    "SVD++": {"n_factors": 20, "n_epochs": 20, "lr_all": 0.007, "reg_all": 0.02},
+    "knn": {"k": 40, "similarity": "msd", "neighbours": "users"},
+}
+GRID_FOLDS = 3
+"""Folds of every grid search (fewer than the comparison's: a grid fits many models)."""
+
+
+@st.cache_data(show_spinner=False)
+def movielens(name: str, quick: bool) -> MovieLens:
+    """A MovieLens data set; in quick mode only the ratings of the first users (as many as evaluations keep)."""
+    data = load_or_explain(LOADERS[name])
+    return MovieLens(first_users(data.ratings, evaluation_setup()[0]), data.movies) if quick else data
+
+
+def data_set() -> tuple[str, MovieLens]:
+    """The data set chosen with a radio, and its size in a row of metrics."""
+    name = st.radio("Data set", list(LOADERS), horizontal=True,
+                    captions=["2018, 0.5-5 stars", "1998, 1-5 stars (internal use only: no redistribution)"])
+    quick = quick_mode()
+    data = movielens(name, quick)
+    cols = st.columns(4)
+    cols[0].metric("Ratings", f"{len(data.ratings):,}")
+    cols[1].metric("Users", f"{data.ratings.user.nunique():,}")
+    cols[2].metric("Rated movies", f"{data.ratings.item.nunique():,}")
+    cols[3].metric("Matrix filled", f"{matrix_density(data.ratings):.2%}")
+    if quick:
+        st.caption(f"Quick mode: only the first {evaluation_setup()[0]} users' ratings are used.")
+    return name, data
+
+
+def model(name: str, data: MovieLens, algorithm: str, params: dict) -> Recommender:
+    """One fitted model per (data set, algorithm, parameters), kept in the server's artifact store."""
+    fit = InMemoryArtifact(f"recommender-{name}-{quick_mode()}-{algorithm}-{sorted(params.items())}", algorithm,
+                           lambda progress: Recommender(algorithm, **params).fit(data.ratings, data.movies))
+    with st.spinner(f"Fitting {algorithm} on {len(data.ratings):,} ratings..."):
+        return in_memory(fit) or loaded(fit, done="Fitted")
+
+
+def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str):
+    """Results already in the model cache, else computed behind a button with a progress bar; None until then.
+
+    ``compute`` names the function of ``models.recommender.model`` that computes and stores them.
+    """
+    results = Artifact(spec.name, heading, spec=lambda: spec, build=f"models.recommender.model:{compute}",
+                       arguments=(ratings, spec))
+    if results.is_trained() or st.button(label):
+        return loaded(results, heading, done="Done")
+    return None
+
+
+def comparison(name: str, data: MovieLens, names: list[str], k: int, threshold: float):
+    """The comparison of the algorithms ``names`` on the data set (cross-validation and a train/test split scored at
+    ``k`` and ``threshold``), stored or run behind a button; None until then."""
+    users, folds = evaluation_setup()
+    spec = comparison_spec(dataset_checksum(DATASET_KEYS[name]), users, names, folds, int(k), float(threshold))
+    return stored(data.ratings, spec, "stored_comparison", "Run the comparison", "Cross-validating")
+
+
+def grid_search(name: str, data: MovieLens, algorithm: str, grid: dict):
+    """The grid search of ``algorithm`` over ``grid`` on the data set, stored or run behind a button; None until then."""
+    spec = grid_spec(dataset_checksum(DATASET_KEYS[name]), evaluation_setup()[0], algorithm, grid, GRID_FOLDS)
+    return stored(data.ratings, spec, "stored_grid_search", "Run the grid search", "Grid search")
+
+
+def credits(name: str) -> None:
+    """The data set's credit line, with the citation and GroupLens' terms."""
+    attribution(DATASET_KEYS[name])
+    st.caption("Cite: F. Maxwell Harper and Joseph A. Konstan (2015), The MovieLens Datasets: History and Context, "
+               "ACM TiiS 5(4), doi:10.1145/2827872. GroupLens terms: research use only, no commercial use, no implied "
+               "endorsement by the University of Minnesota or GroupLens"
+               + ("; ml-100k may not be redistributed." if name == "ml-100k" else "."))
+
+
+def use_parameters(algorithm: str, best: dict) -> None:
+    """Put a grid search's best parameters into the model widgets (a button callback, before they are drawn)."""
+    st.session_state["algorithm"] = algorithm
+    family = algorithm if algorithm in FACTOR_MODELS else "knn"
+    for parameter, value in best.items():
+        if parameter == "user_based":
+            st.session_state["knn neighbours"] = "users" if value else "movies"
+        else:
+            st.session_state[f"{family} {parameter}"] = value
+
+
+def model_parameters(ratings: pd.DataFrame) -> tuple[str, dict]:
+    """The algorithm and its parameters as chosen in a row of widgets, with a warning when k exceeds the neighbours.
+
+    Widget values live in session state (set once here) so that :func:`use_parameters` can change them.
+    """
+    for family, defaults in MODEL_DEFAULTS.items():
+        for parameter, value in defaults.items():
+            st.session_state.setdefault(f"{family} {parameter}", value)
+    cols = st.columns(4)
+    algorithm = cols[0].selectbox("Algorithm", list(ALGORITHMS), key="algorithm",
+                                  help="SVD++ adds implicit feedback; it fits ~20x slower.")
+    params: dict = {}
+    if algorithm in FACTOR_MODELS:
+        params["n_factors"] = cols[1].slider("Latent factors", 2, 200, key=f"{algorithm} n_factors")
+        params["n_epochs"] = cols[2].slider("Epochs", 5, 100, key=f"{algorithm} n_epochs")
+        params["lr_all"] = cols[3].select_slider("Learning rate", LEARNING_RATES, key=f"{algorithm} lr_all")
+        params["reg_all"] = cols[3].select_slider("Regularisation", REGULARISATIONS, key=f"{algorithm} reg_all")
+    elif algorithm in KNN_MODELS:
+        params["user_based"] = cols[1].radio("Neighbours are", ["users", "movies"], horizontal=True,
+                                             key="knn neighbours") == "users"
+        params["similarity"] = cols[2].selectbox("Similarity", SIMILARITIES, key="knn similarity")
+        params["k"] = int(cols[3].number_input("k (neighbours)", min_value=1, max_value=5000, key="knn k"))
+        population = neighbour_population(ratings, params["user_based"])
+        if params["k"] > population:
+            st.warning(f"k = {params['k']} is more than the {population:,} "
+                       f"{'users' if params['user_based'] else 'movies'} there are: every one of them is a neighbour, "
+                       f"so this is the same as k = {population:,}.")
+        if not params["user_based"] and ratings.item.nunique() > MAX_ITEM_BASED_ITEMS:
+            st.caption(f"Item-based k-NN uses the {MAX_ITEM_BASED_ITEMS:,} most-rated movies, so that the movie × "
+                       "movie similarity matrix fits in memory.")
+    return algorithm, params
+
+
+def user_choice(ratings: pd.DataFrame) -> tuple[int, int, int]:
+    """The user to recommend for, how many movies, and how many ratings a movie needs to be recommended."""
+    cols = st.columns(3)
+    user = int(cols[0].number_input("User id", value=int(ratings.user.min()), step=1, key="user"))
+    top_n = cols[1].slider("How many recommendations", 1, 50, 10)
+    min_ratings = cols[2].slider("Only movies rated by at least", 1, 100, 1 if quick_mode() else 10, key="min_ratings",
+                                 help="Movies few people rated get unreliable predictions.")
+    return user, top_n, min_ratings
+
+
+def explanation_choice(ratings: pd.DataFrame) -> tuple[int, str]:
+    """The user and the movie (an id or words of its title) whose predicted rating to explain."""
+    cols = st.columns(2)
+    user = int(cols[0].number_input("User id", value=int(ratings.user.min()), step=1, key="explain_user"))
+    query = cols[1].text_input("Movie id or words of its title", "Star Wars", key="explain_query")
+    return user, query
+
+
+def similar_choice(name: str, data: MovieLens) -> tuple[str, Recommender, int, int]:
+    """The movie typed, the model its similar movies come from, how many, and how many ratings they need."""
+    cols = st.columns([2, 2, 1, 1])
+    query = cols[0].text_input("Movie id or words of its title", "Toy Story", key="similar_query")
+    source = cols[1].radio("Similarity from", ["SVD item factors (cosine)", "item-based k-NN (pearson_baseline)"])
+    n_similar = cols[2].slider("How many", 1, 30, 10, key="n_similar")
+    min_similar = cols[3].slider("Rated by at least", 1, 100, 1 if quick_mode() else 20, key="min_similar")
+    similar_model = (model(name, data, "SVD", MODEL_DEFAULTS["SVD"]) if source.startswith("SVD") else
+                     model(name, data, "KNNBaseline", {"k": 40, "similarity": "pearson_baseline", "user_based": False}))
+    return query, similar_model, n_similar, min_similar
+
+
+def your_ratings(recommender: Recommender, low: float, high: float) -> dict:
+    """A newcomer's ratings (``{movie id: rating}``) of movies they pick among the 150 most rated, one slider each."""
+    popular = recommender.counts_.index[:150]
+    choices = st.multiselect("Movies you have seen (the 150 most rated)", list(popular),
+                             format_func=recommender.title, max_selections=20, key="cold_movies")
+    steps = rating_steps(low, high)
+    mine = {item: st.select_slider(recommender.title(item), steps, value=steps[-1], key=f"cold_{item}")
+            for item in choices}
+    if not mine:
+        st.info("Pick at least one movie above and rate it to get recommendations.")
+    return mine
+
+
+def your_recommendations(name: str, data: MovieLens, recommender: Recommender, n: int,
+                         min_ratings: int) -> pd.DataFrame | None:
+    """A newcomer's top ``n`` movies once they rated some and pressed the button, refitting ``recommender``'s algorithm
+    with their ratings folded in; kept in session state while the question stays the same, else None."""
+    algorithm, params = recommender.algorithm, recommender.params
+    st.write(f"Rate a handful of movies. Your ratings are **folded into the data as a new user and the {algorithm} "
+             "model is refitted on everything** (exact, not an approximation; a few seconds for SVD).")
+    mine = your_ratings(recommender, data.ratings.rating.min(), data.ratings.rating.max())
+    request = (name, algorithm, tuple(sorted(params.items())), tuple(mine.items()), n, min_ratings)
+    if mine and st.button("Recommend for me", type="primary"):
+        with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."), explain_input_errors(stop=False):
+            _, _, yours = cold_start(data.ratings, data.movies, mine, algorithm, n, min_ratings, **params)
+            st.session_state["cold_start"] = (request, yours)
+    answered, yours = st.session_state.get("cold_start", (None, None))
+    return yours if answered == request else None
+
+
+def comparison_parameters(low: float, high: float) -> tuple[list[str], int, float]:
+    """The algorithms to compare, the k of precision@k and recall@k, and the rating that makes a movie relevant."""
+    cols = st.columns([3, 1, 1])
+    names = cols[0].multiselect("Algorithms (Surprise defaults)", list(ALGORITHMS), DEFAULT_COMPARED,
+                                help="SVD++ takes minutes.", key="names")
+    k = cols[1].number_input("k for precision@k / recall@k", 1, 100, DEFAULT_K)
+    threshold = cols[2].number_input("Relevant when rated at least", float(low), float(high), DEFAULT_THRESHOLD, 0.5)
+    st.caption(f"RMSE and MAE: {evaluation_setup()[1]}-fold `cross_validate` on the same folds for every algorithm. "
+               "precision@k / recall@k: one 80/20 train/test split; each user's held-out movies are ranked by "
+               "predicted rating and the top k count as recommended, a movie as relevant when its true rating "
+               f"is at least {threshold:g}.")
+    return names, k, threshold
+
+
+def grid_parameters() -> tuple[str, dict]:
+    """The algorithm to tune (SVD or a k-NN variant) and the values of each parameter to search, with its size."""
+    family = st.radio("Tune", ["SVD", "k-NN"], horizontal=True, key="tune_family")
+    cols = st.columns(4)
+    if family == "SVD":
+        algorithm = "SVD"
+        grid = {"n_factors": cols[0].multiselect("Latent factors", [20, 50, 100, 150], SVD_GRID["n_factors"]),
+                "n_epochs": cols[1].multiselect("Epochs", [10, 20, 30, 50], SVD_GRID["n_epochs"]),
+                "lr_all": cols[2].multiselect("Learning rate", LEARNING_RATES, SVD_GRID["lr_all"]),
+                "reg_all": cols[3].multiselect("Regularisation", REGULARISATIONS, SVD_GRID["reg_all"])}
+    else:
+        algorithm = cols[0].selectbox("k-NN variant", KNN_MODELS, index=2)
+        grid = {"k": cols[1].multiselect("k", [10, 20, 40, 80], KNN_GRID["k"], key="grid_k"),
+                "similarity": cols[2].multiselect("Similarity", SIMILARITIES, KNN_GRID["similarity"], key="grid_sim"),
+                "user_based": [v == "users" for v in cols[3].multiselect("Neighbours", ["users", "movies"],
+                                                                          ["users", "movies"], key="grid_based")]}
+    combinations = grid_size(grid)
+    st.caption(f"{combinations} combinations × {GRID_FOLDS} folds = {combinations * GRID_FOLDS} fits with "
+               "`GridSearchCV`, ranked by mean RMSE."
+               + (f" With movie neighbours in the grid, only the {MAX_ITEM_BASED_ITEMS:,} most-rated movies are used."
+                  if False in grid.get("user_based", []) else ""))
+    return algorithm, grid
