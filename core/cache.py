@@ -146,7 +146,8 @@ class ModelCache:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks (model artifacts and data files alike)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -163,7 +164,7 @@ def write_manifest(folder: Path, spec: ArtifactSpec, seconds: float) -> None:
         "data_checksum": spec.data_checksum,
         "training_seconds": round(seconds, 2),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "files": {str(p.relative_to(folder)): _sha256(p) for p in files},
+        "files": {str(p.relative_to(folder)): sha256_of(p) for p in files},
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str))
 
@@ -176,6 +177,6 @@ def verify(folder: Path) -> dict[str, Any]:
         raise CorruptArtifact(f"{folder}: unreadable manifest ({error})") from error
     for relative, expected in manifest["files"].items():
         path = folder / relative
-        if not path.is_file() or _sha256(path) != expected:
+        if not path.is_file() or sha256_of(path) != expected:
             raise CorruptArtifact(f"{folder}: {relative} is missing or damaged")
     return manifest

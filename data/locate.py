@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.cache import sha256_of
 from core.errors import DataError
 from core.settings import DATA_DIR_VARIABLE, PROJECT_ROOT, cache_root, data_dir, offline
 from data.registry import DATASETS, Dataset
@@ -62,14 +63,6 @@ class Locator:
         dirs = [root / folder for root in self.search_roots]
         dirs.append(self.download_root / dataset.key)
         return dirs
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 _verified: dict[tuple[str, int, int], bool] = {}
