@@ -1,8 +1,10 @@
 """The long-dependency task and the two NumPy networks that learn it."""
 import numpy as np
+import pandas as pd
 import pytest
 
-from models.rnn.long_memory import LongMemoryNet, _init, clipping_comparison, first_symbol_task, lstm_gradients, race
+from models.rnn.long_memory import (LongMemoryNet, _init, clipping_comparison, clipping_outcome, first_symbol_task,
+                                    lstm_gradients, race, race_at_length, race_lengths)
 from models.rnn.lstm_gates import lstm_forward
 
 
@@ -67,3 +69,35 @@ def test_clipping_tames_an_exploding_run():
     assert tame.loss.max() <= first * 1.05
     assert tame.loss.iloc[-1] < 0.5 * wild.loss.iloc[-1]
     assert tame.clipped.any() and not wild.clipped.any()
+
+
+def test_clipping_outcome_sums_up_the_two_runs():
+    runs = clipping_comparison(20, 16, radius=3.0, clip=0.3)
+    wild, tame = runs[runs.run == "without clipping"], runs[runs.run == "clipped at 0.3"]
+    outcome = clipping_outcome(runs)
+    assert (outcome.worst_without, outcome.worst_with) == (wild.loss.max(), tame.loss.max())
+    assert outcome.clipped == tame.clipped.sum() and outcome.updates_with == 100
+    assert outcome.blew_up_at is None
+    assert (outcome.end_without, outcome.end_with) == (wild.loss.iloc[-1], tame.loss.iloc[-1])
+    assert outcome.clipping_ended_lower
+
+
+def test_clipping_outcome_of_a_run_that_blew_up():
+    """The unclipped run stopped after 3 updates, its loss no number: it blew up, and clipping counts as lower."""
+    runs = pd.DataFrame({"run": ["without clipping"] * 3 + ["clipped at 1"] * 5,
+                         "loss": [1.0, 50.0, np.nan, 1.0, 0.9, 0.8, 0.7, 0.6],
+                         "clipped": [False] * 3 + [True, True, False, False, False]})
+    outcome = clipping_outcome(runs, updates=5)
+    assert outcome.blew_up_at == 3 and outcome.worst_without == 50.0 and outcome.clipped == 2
+    assert outcome.clipping_ended_lower
+    runs.loc[2, "loss"] = 0.1  # finite and below the clipped run's end: clipping did not end lower
+    assert not clipping_outcome(runs, updates=5).clipping_ended_lower
+
+
+def test_race_lengths_and_the_rows_at_one_length():
+    assert race_lengths(40) == [5, 10, 20, 40]
+    assert race_lengths(2) == [2]
+    assert race_lengths(100) == [5, 10, 20, 40, 80, 100]
+    results = pd.DataFrame({"T": [5, 5, 10, 10], "network": ["simple RNN", "LSTM"] * 2, "accuracy": [.5, .6, .7, .8]})
+    at_ten = race_at_length(results, 10)
+    assert at_ten.loc["LSTM", "accuracy"] == 0.8 and len(at_ten) == 2

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from core.errors import InputError
-from models.rnn.lstm_gates import gates_over_text, hard_sigmoid, lstm_layer, read_gates
+from models.rnn.lstm_gates import (GateReading, gates_over_text, hard_sigmoid, lstm_forward, lstm_layer,
+                                   read_gates)
 from models.sentiment.text_pipeline import TextPipeline
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -93,3 +94,14 @@ def test_models_without_an_lstm_are_rejected():
     network = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="no LSTM"):
         lstm_layer(network)
+
+
+def test_gate_of_units_picks_the_units_word_by_word():
+    rng = np.random.default_rng(4)
+    trace = lstm_forward(rng.normal(size=(2, 12)), rng.normal(size=(3, 12)), np.zeros(12), rng.normal(size=(1, 5, 2)))
+    reading = GateReading(list("abcde"), trace)
+    units = np.array([2, 0])
+    picked = reading.gate_of_units("forget", units)
+    assert picked.shape == (2, 5)
+    np.testing.assert_array_equal(picked[0], trace.forget[0, :, 2])
+    np.testing.assert_array_equal(picked[1], trace.forget[0, :, 0])

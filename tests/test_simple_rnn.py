@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from core.errors import InputError
-from models.rnn.simple_rnn import (NO_TARGET, RNNParams, bptt, clip_by_global_norm, error_through_time, forward, finite_difference_gap, init_params, letters_task, loss, spectral_radius)
+from models.rnn.simple_rnn import (NO_TARGET, RNNParams, bptt, clip_by_global_norm, error_ratio, error_through_time,
+                                   error_verdict, forward, finite_difference_gap, init_params, letters_task, loss,
+                                   spectral_radius, unroll_word)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -153,6 +155,16 @@ def test_error_through_time_vanishes_below_one_and_explodes_above():
     np.testing.assert_allclose(linear[:-1] / linear[1:], 2.0)
 
 
+def test_the_error_ratio_and_its_verdict():
+    flow = error_through_time(30, 8, radius=3.0)
+    measured = flow["‖∂J/∂h(t)‖"]
+    assert error_ratio(flow) == pytest.approx(measured.iloc[0] / measured.iloc[-1])
+    assert error_verdict(error_ratio(flow)) == "exploding"
+    assert error_verdict(error_ratio(error_through_time(30, 8, radius=0.5))) == "vanishing"
+    assert [error_verdict(r) for r in (0.099, 0.1, 1.0, 10.0, 10.1)] == [
+        "vanishing", "roughly preserved", "roughly preserved", "roughly preserved", "exploding"]
+
+
 def test_clipping_rescales_long_gradients_only(problem):
     params, x, targets = problem
     grads = bptt(params, x, targets).grads
@@ -175,6 +187,23 @@ def test_letters_task_and_live_gradient_check():
     for bad in ("", "a", "two words", "h3llo", "über", "abcdefghijklm"):
         with pytest.raises(InputError, match="letters"):
             letters_task(bad)
+
+
+def test_unrolled_word_table_follows_the_forward_pass_and_bptt():
+    unrolled = unroll_word(" Hello ", 8, radius=1.5, truncation=2)
+    assert unrolled.word == "hello" and unrolled.alphabet == ["e", "h", "l", "o"]
+    steps = unrolled.steps()
+    assert list(steps["input"]) == list("hello")
+    assert list(steps["target (next letter)"]) == ["e", "l", "l", "o", "—"]
+    expected = [-np.log(unrolled.fwd.y_hat[0, t, i]) for t, i in enumerate(unrolled.targets[:-1])]
+    np.testing.assert_allclose(steps["J(t)"][:-1], expected)
+    assert steps["J(t)"].iloc[-1] == 0.0
+    assert steps["J(t)"].sum() == pytest.approx(unrolled.result.loss)
+    assert steps["‖(∂J/∂W)^(t)‖"].sum() >= unrolled.w_gradient_norm()  # the shares add up to ∂J/∂W
+    assert unrolled.w_gradient_norm() == pytest.approx(np.linalg.norm(unrolled.result.grads.W))
+    assert unrolled.gap < 1e-7
+    with pytest.raises(InputError, match="letters"):
+        unroll_word("h3llo", 8, radius=1.5)
 
 
 def test_inputs_may_be_lists_and_float32_stays_float32():

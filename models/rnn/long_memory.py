@@ -195,6 +195,20 @@ class LongMemoryNet:
         return float(np.mean(self.predict_proba(x).argmax(axis=-1) == y))
 
 
+RACE_LENGTHS = (5, 10, 20, 40, 80)
+"""The gap lengths the race is always run at, up to the length asked for."""
+
+
+def race_lengths(length: int) -> list[int]:
+    """The lengths to race at to show the gap ``length`` among shorter ones: the usual ones up to it, and it."""
+    return sorted({t for t in RACE_LENGTHS if t <= length} | {length})
+
+
+def race_at_length(results: pd.DataFrame, length: int) -> pd.DataFrame:
+    """The rows of :func:`race` at length ``length``, indexed by network."""
+    return results[results["T"] == length].set_index("network")
+
+
 def race(lengths: int | Sequence[int], hidden_size: int = 16, train_size: int = 2048, test_size: int = 512,
          seed: int = 0, **fit_options) -> pd.DataFrame:
     """Train a simple RNN and an LSTM on the task at each length T; their test accuracy, updates and seconds.
@@ -219,8 +233,12 @@ def race_run(length: int, kind: str, hidden_size: int, train_size: int, test_siz
             "updates": len(net.history_), "seconds": time.perf_counter() - start}
 
 
+CLIPPING_UPDATES = 100
+"""Updates of gradient descent in each run of :func:`clipping_comparison`."""
+
+
 def clipping_comparison(length: int, hidden_size: int, radius: float, clip: float, learning_rate: float = 1.0,
-                        updates: int = 100, sequences: int = 64, seed: int = 0) -> pd.DataFrame:
+                        updates: int = CLIPPING_UPDATES, sequences: int = 64, seed: int = 0) -> pd.DataFrame:
     """The simple RNN learning the task by plain gradient descent, without and with gradient clipping.
 
     Same data, same initial weights (W at spectral ``radius``), same steps;
@@ -239,3 +257,30 @@ def clipping_comparison(length: int, hidden_size: int, radius: float, clip: floa
 def _descent_history(x: np.ndarray, targets: np.ndarray, label: str, model: simple_rnn.SimpleRNN) -> pd.DataFrame:
     """Fit ``model`` and return its history per update, labelled ``label``."""
     return pd.DataFrame(model.fit(x, targets).history_).assign(run=label)
+
+
+@dataclass
+class ClippingOutcome:
+    """What the two runs of :func:`clipping_comparison` did: worst and last losses, clipped updates, blow-up."""
+
+    worst_without: float
+    worst_with: float
+    clipped: int  # updates of the clipped run whose gradient was clipped
+    updates_with: int  # updates the clipped run made
+    blew_up_at: int | None  # updates the unclipped run made before its loss stopped being a number; None: all
+    end_without: float
+    end_with: float
+
+    @property
+    def clipping_ended_lower(self) -> bool:
+        """Whether the clipped run ended no higher than the unclipped one (or the unclipped one ended in no number)."""
+        return not np.isfinite(self.end_without) or self.end_with <= self.end_without
+
+
+def clipping_outcome(runs: pd.DataFrame, updates: int = CLIPPING_UPDATES) -> ClippingOutcome:
+    """Sum up the table of :func:`clipping_comparison` (of ``updates`` updates per run): unclipped run first."""
+    wild, tame = (runs[runs.run == name] for name in runs.run.unique())
+    return ClippingOutcome(worst_without=wild.loss.max(), worst_with=tame.loss.max(),
+                           clipped=int(tame.clipped.sum()), updates_with=len(tame),
+                           blew_up_at=len(wild) if len(wild) < updates else None,
+                           end_without=wild.loss.iloc[-1], end_with=tame.loss.iloc[-1])

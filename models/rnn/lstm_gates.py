@@ -134,6 +134,10 @@ class GateReading:
         units = np.argsort(cells.max(axis=0) - cells.min(axis=0))[::-1][:count]
         return units, cells[:, units].T
 
+    def gate_of_units(self, gate: str, units: np.ndarray) -> np.ndarray:
+        """The values of ``gate`` ("input", "forget" or "output") at ``units``, word by word ``(len(units), T)``."""
+        return getattr(self.trace, gate)[0][:, units].T
+
 
 def gates_over_text(sentiment_model, text: str) -> GateReading:
     """Feed ``text`` through the sentiment model's pipeline, embedding and LSTM, keeping the gates at each word.

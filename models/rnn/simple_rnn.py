@@ -220,6 +220,23 @@ def error_through_time(length: int, hidden_size: int, radius: float, sequences: 
     return pd.DataFrame({"step t": t, "‖∂J/∂h(t)‖": norms, "ρ^(T−t) · ‖∂J/∂h(T)‖": norms[-1] * radius ** (length - t)})
 
 
+VANISHING_BELOW = 0.1
+"""An error signal reaching step 1 at less than this share of its size at step T has vanished."""
+EXPLODING_ABOVE = 10.0
+"""An error signal reaching step 1 at more than this many times its size at step T has exploded."""
+
+
+def error_ratio(flow: pd.DataFrame) -> float:
+    """‖∂J/∂h(1)‖ / ‖∂J/∂h(T)‖ of an :func:`error_through_time` table: how the error changed on its way back."""
+    measured = flow["‖∂J/∂h(t)‖"]
+    return measured.iloc[0] / measured.iloc[-1]
+
+
+def error_verdict(ratio: float) -> str:
+    """What became of the error signal with this :func:`error_ratio`: vanishing, exploding or roughly preserved."""
+    return "vanishing" if ratio < VANISHING_BELOW else "exploding" if ratio > EXPLODING_ABOVE else "roughly preserved"
+
+
 class SimpleRNN:
     """The NumPy RNN trained by plain gradient descent with (truncated) BPTT and optional clipping.
 
@@ -268,9 +285,14 @@ class SimpleRNN:
                                         for name, value in self.params_.items()})
 
 
+def _as_word(text: str) -> str:
+    """The word as the letters task reads it: without surrounding spaces, in lower case."""
+    return text.strip().lower()
+
+
 def letters_task(word: str, max_letters: int = 12) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """A word as a next-letter task: one-hot letters ``(T, alphabet)``, targets (the next letter; none at the end)."""
-    word = word.strip().lower()
+    word = _as_word(word)
     if len(word) < 2 or len(word) > max_letters or not word.isascii() or not word.isalpha():
         raise InputError(f"Type one word of 2 to {max_letters} letters a-z (no spaces, digits or accents), "
                          "for example 'hello'.")
@@ -298,3 +320,44 @@ def finite_difference_gap(params: RNNParams, x: np.ndarray, targets: np.ndarray,
             value[index] = old
             gap = max(gap, abs((up - down) / (2 * eps) - getattr(grads, name)[index]))
     return gap
+
+
+@dataclass
+class UnrolledWord:
+    """A word read letter by letter by a fresh network guessing the next letter: every value of the unrolled run."""
+
+    word: str  # as read: without surrounding spaces, in lower case
+    alphabet: list[str]
+    targets: np.ndarray
+    fwd: ForwardPass
+    result: BPTTResult
+    gap: float  # the live gradient check, :func:`finite_difference_gap`
+
+    def step_losses(self) -> list[float]:
+        """J(t) = −log ŷ(t)[next letter] per step; 0 at the last step, which has no next letter."""
+        return [-np.log(self.fwd.y_hat[0, t, i]) if i != NO_TARGET else 0.0 for t, i in enumerate(self.targets)]
+
+    def w_gradient_norm(self) -> float:
+        """‖∂J/∂W‖, the length of the recurrent weights' gradient."""
+        return float(np.linalg.norm(self.result.grads.W))
+
+    def steps(self) -> pd.DataFrame:
+        """One row per step: input, target, J(t), the norms of the step's gradient shares and of ∂J/∂h(t)."""
+        return pd.DataFrame({
+            "step t": np.arange(1, len(self.word) + 1),
+            "input": list(self.word),
+            "target (next letter)": [self.alphabet[i] if i != NO_TARGET else "—" for i in self.targets],
+            "J(t)": self.step_losses(),
+            "‖(∂J/∂W)^(t)‖": np.linalg.norm(self.result.steps.W, axis=(1, 2)),
+            "‖(∂J/∂U)^(t)‖": np.linalg.norm(self.result.steps.U, axis=(1, 2)),
+            "‖∂J/∂h(t)‖": np.linalg.norm(self.result.dh[0], axis=1),
+        })
+
+
+def unroll_word(word: str, hidden_size: int, radius: float, truncation: int | None = None) -> UnrolledWord:
+    """Run a fresh network (W at spectral ``radius``, seed 0) over the letters task of ``word``, with BPTT(k)."""
+    x, targets, alphabet = letters_task(word)
+    params = init_params(len(alphabet), hidden_size, len(alphabet), radius, seed=0)
+    return UnrolledWord(word=_as_word(word), alphabet=alphabet, targets=targets, fwd=forward(params, x),
+                        result=bptt(params, x, targets, truncation=truncation),
+                        gap=finite_difference_gap(params, x, targets))
