@@ -1,16 +1,16 @@
 """Draw a digit: a CNN trained on all of MNIST reads it live, shows what it saw and where it goes wrong."""
 import numpy as np
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from components.artifact_store import loaded
+from components.charts.classification import confusion_matrix
+from components.charts.images import digit_probabilities, feature_maps, upscaled
 from components.data_status import attribution
+from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
 from models.digits.artifacts import DIGITS_CNN
-from models.digits.model import CONFIDENT, TrainedDigits, read_drawing, tile_maps
-from core.errors import InputError
+from models.digits.model import CONFIDENT, TrainedDigits, read_drawing
 
 ensure_app_navigation()
 
@@ -24,11 +24,6 @@ st.write(
     "by its centre of mass in a 28×28 image, exactly how the MNIST digits were prepared, so size and position "
     "do not matter."
 )
-
-
-def upscaled(image: np.ndarray, factor: int) -> np.ndarray:
-    """Blow up a small grey image with square pixels, so what the model saw is shown as it is."""
-    return np.kron(np.clip(image, 0.0, 1.0), np.ones((factor, factor), dtype=np.float32))
 
 
 trained: TrainedDigits = loaded(DIGITS_CNN, "Training the digit reader on MNIST (first use only)",
@@ -53,10 +48,8 @@ def draw_and_read(trained: TrainedDigits) -> None:
 
     reading = None
     with result_side:
-        try:
+        with explain_input_errors(stop=False):
             reading = None if canvas.image_data is None else read_drawing(trained.classifier, canvas.image_data)
-        except InputError as error:
-            st.error(str(error))
         if reading is None:
             st.metric("Prediction", "—")
             st.info("Draw a digit on the canvas to see what the network reads.", icon=":material/draw:")
@@ -71,10 +64,7 @@ def draw_and_read(trained: TrainedDigits) -> None:
                 st.metric("Prediction", "Not sure")
                 st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
                            f"{CONFIDENT:.0%}). Try drawing the digit larger and more clearly.")
-            chart = go.Figure(go.Bar(x=[str(d) for d in range(10)], y=reading.probabilities))
-            chart.update_layout(height=260, margin={"t": 10, "b": 10}, xaxis={"type": "category", "title": "digit"},
-                                yaxis={"range": [0, 1], "title": "probability"})
-            st.plotly_chart(chart, width="stretch")  # graph_objects, not express: half the cost on every stroke
+            st.plotly_chart(digit_probabilities(reading.probabilities), width="stretch")
             st.caption("Probabilities: " + " · ".join(f"{d}: {p:.1%}" for d, p in enumerate(reading.probabilities)))
             st.image(upscaled(reading.prepared.image, 5), caption="What the network saw: 28×28 pixels", clamp=True)
 
@@ -83,10 +73,9 @@ def draw_and_read(trained: TrainedDigits) -> None:
         st.write("Each convolution layer turns the image into feature maps: bright where a learned filter responds "
                  "(edges, strokes and curves in the first layer, larger parts of digits deeper down). The first 16 maps "
                  "of each layer, each scaled to its own brightest point:")
-        maps = trained.classifier.feature_maps(reading.prepared.image)
-        for name, activation in maps.items():
+        for name, activation in trained.classifier.feature_maps(reading.prepared.image).items():
             h, w, channels = activation.shape
-            st.image(upscaled(tile_maps(activation), 112 // h), clamp=True,
+            st.image(feature_maps(activation), clamp=True,
                      caption=f"{name}: {channels} filters, {h}×{w} maps (first 16 shown)")
 
 
@@ -98,14 +87,9 @@ cols = st.columns(3)
 cols[0].metric("Test accuracy", f"{report.accuracy:.2%}")
 cols[1].metric("Test digits", f"{report.test_images:,}")
 cols[2].metric("Training time", f"{report.fit_seconds:.0f} s")
-labels = [str(d) for d in range(10)]
-off_diagonal = report.confusion[~np.eye(10, dtype=bool)]
-confusion = px.imshow(report.confusion, x=labels, y=labels, text_auto=True, color_continuous_scale="Blues",
-                      zmax=max(1, int(off_diagonal.max())),  # colour the mistakes; the diagonal saturates
-                      labels={"x": "predicted", "y": "true", "color": "digits"},
-                      title="Confusion matrix on the test digits (rows: true digit, columns: prediction)")
-confusion.update_layout(xaxis={"dtick": 1}, yaxis={"dtick": 1}, height=520)
-st.plotly_chart(confusion, width="stretch")
+st.plotly_chart(confusion_matrix(report.confusion, [str(d) for d in range(10)], "Confusion matrix on the test digits "
+                                  "(rows: true digit, columns: prediction)", "digits", height=520, colour_mistakes=True),
+                width="stretch")
 
 st.write(f"**Test digits the network gets wrong** (the {min(GALLERY_SHOWN, len(report.wrong_true))} it is most "
          f"confident about, of {int(report.test_images - np.trace(report.confusion))} mistakes):")

@@ -1,17 +1,14 @@
 """Review sentiment: an LSTM trained on IMDB scores your review and shows which words pushed the score."""
-import re
-
-import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from components.artifact_store import loaded
+from components.charts.classification import confusion_matrix, training_curves
 from components.data_status import attribution
 from components.shell import ensure_app_navigation
 from core.errors import InputError
-from models.sentiment.artifacts import DESIGNS, MODEL_NAMES, SENTIMENT_MODELS, TITLES
-from models.sentiment.model import (SentimentModel, highlight_html, kept_epoch, learning_rate_halvings, score,
-                                    word_contributions)
+from models.sentiment.artifacts import MODEL_NAMES, SENTIMENT_MODELS, TITLES, design
+from models.sentiment.model import (SentimentModel, accuracy_by_c, curves_by_epoch, highlight_html, preview, score,
+                                    strongest_words, training_note, word_contributions)
 
 ensure_app_navigation()
 
@@ -30,18 +27,6 @@ def get_model(name: str) -> SentimentModel:
 
 def set_review(text: str) -> None:
     st.session_state.review = text
-
-
-def preview(text: str, length: int = 90) -> str:
-    """The start of a review for a button label: line breaks and markdown characters removed."""
-    plain = re.sub(r"[*_`#\[\]<>$~|\\]", "", re.sub(r"<br\s*/?>", " ", text))
-    return plain[:length] + ("…" if len(plain) > length else "")
-
-
-def top_words(rows: pd.DataFrame) -> pd.DataFrame:
-    """Words with their position in the review and signed contribution, for a small table."""
-    return pd.DataFrame({"position": rows.index + 1, "contribution": rows.contribution.map("{:+.4f}".format).to_numpy()},
-                        index=pd.Index(rows.word, name="word"))
 
 
 @st.fragment
@@ -97,12 +82,9 @@ def review_and_verdict(model: SentimentModel, compare: bool) -> None:
             )
             contributions = word_contributions(model, text)
             st.markdown(highlight_html(contributions), unsafe_allow_html=True)
-            ordered = contributions.sort_values("contribution")
-            left, right = st.columns(2)
-            left.caption("Pushed most towards **negative**")
-            left.table(top_words(ordered[ordered.contribution < 0].head(8)))
-            right.caption("Pushed most towards **positive**")
-            right.table(top_words(ordered[ordered.contribution > 0].tail(8)[::-1]))
+            for column, positive in zip(st.columns(2), (False, True)):
+                column.caption(f"Pushed most towards **{'positive' if positive else 'negative'}**")
+                column.table(strongest_words(contributions, positive))
 
 
 left, right = st.columns([2, 1])
@@ -112,40 +94,22 @@ model = get_model(name)
 review_and_verdict(model, compare)
 
 st.subheader(f"Model report: {TITLES[name]}")
-st.write(DESIGNS[name])
+st.write(design(name))
 report = model.report
 cols = st.columns(4)
 cols[0].metric("Test accuracy", f"{report['test_accuracy']:.2%}")
 cols[1].metric("Test reviews", f"{report['test_size']:,}")
 cols[2].metric("Epochs", report["epochs"] or "n/a")
 cols[3].metric("Training time", f"{report['training_seconds'] / 60:.1f} min")
-kept, halvings = kept_epoch(report), learning_rate_halvings(report)
-st.caption("Evaluated once on the official test reviews when the model was trained; early stopping and model "
-           "choices used a validation split of the training reviews, never the test set."
-           + (f" Training ran {report['epochs']} epochs; the weights of epoch {kept} (best on validation) are kept."
-              if kept else "")
-           + (f" The learning rate was halved after epoch{'s' if len(halvings) > 1 else ''} "
-              f"{', '.join(map(str, halvings))}, when validation loss stopped falling." if halvings else ""))
+st.caption(training_note(report))
 left, right = st.columns(2)
-matrix = pd.DataFrame(report["confusion_matrix"], index=["true negative", "true positive"],
-                      columns=["predicted negative", "predicted positive"])
-left.plotly_chart(px.imshow(matrix, text_auto=",d", color_continuous_scale="Blues", title="Confusion matrix"),
+left.plotly_chart(confusion_matrix(report["confusion_matrix"], ["negative", "positive"], "Confusion matrix", "reviews"),
                   width="stretch")
 if report["curves"]:
-    curves = pd.DataFrame(report["curves"]).assign(epoch=lambda f: range(1, len(f) + 1))
-    long = pd.concat([
-        pd.DataFrame({"epoch": curves.epoch, "metric": metric, "split": split, "value": curves[column]})
-        for metric in ("loss", "accuracy") for split, column in (("train", metric), ("validation", f"val_{metric}"))
-    ])
-    figure = px.line(long, x="epoch", y="value", color="split", facet_col="metric", markers=True,
-                     title="Training curves", facet_col_spacing=0.12)
-    figure.update_yaxes(matches=None, showticklabels=True).update_xaxes(dtick=1 if len(curves) <= 8 else 2)
-    figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    right.plotly_chart(figure, width="stretch")
+    right.plotly_chart(training_curves(curves_by_epoch(report)), width="stretch")
 else:
     right.write("The baseline has no epochs: logistic regression is fitted to convergence. Validation accuracy "
                 "for each regularisation strength C tried:")
-    right.dataframe(pd.Series(report["validation_accuracy_by_c"], name="validation accuracy").rename_axis("C"),
-                    width="stretch")
+    right.dataframe(accuracy_by_c(report), width="stretch")
 
 attribution("imdb")

@@ -9,6 +9,7 @@ from sklearn.linear_model import LogisticRegression
 
 from data.wine import MEASUREMENTS, load_wine
 from data.profile import profile
+from models.ensembles import interpretation as read
 from models.ensembles.model import (SEARCHED_PARAMETERS, EnsembleConfig, QualityBins, WineEnsembles, evaluate, features, forest_search, parse_edges, stratified_subset)
 from core.errors import InputError
 
@@ -192,3 +193,104 @@ def test_profile_counts_missing_zeros_and_distinct_values():
     assert report.loc["x", ["missing", "zeros", "distinct"]].tolist() == [1, 1, 3]
     assert report.loc["x", "median"] == 1.0
     assert report.loc["colour", "missing"] == 1 and np.isnan(report.loc["colour", "mean"])
+
+
+# ---------------------------------------------------------------- what the page reads off the data and a run
+
+
+def test_typed_bins_are_checked_against_the_wines(red):
+    assert read.checked_bins("5, 6", red["quality"]) == QualityBins((5, 6))
+    with pytest.raises(InputError, match=r"No wine falls in the bin excellent \(>= 9\)"):
+        read.checked_bins("5, 6, 8", red["quality"])
+
+
+def test_bin_table_counts_and_shares_each_bin(red):
+    table = read.bin_table(QualityBins(), red["quality"])
+    assert table["class code"].tolist() == [0, 1, 2]
+    assert table["bin"].tolist() == ["low (<= 5)", "medium (6)", "high (>= 7)"]
+    assert table["wines"].tolist() == [744, 638, 217]
+    assert table["share"].sum() == pytest.approx(1.0) and table["share"].iloc[1] == pytest.approx(638 / 1599)
+
+
+def test_quality_counts_name_the_bin_of_each_score(red):
+    counts = read.quality_counts(red["quality"], QualityBins())
+    assert counts["quality"].tolist() == [3, 4, 5, 6, 7, 8]
+    assert counts["wines"].tolist() == [10, 53, 681, 638, 199, 18]
+    assert counts["bin"].tolist() == ["low (<= 5)"] * 3 + ["medium (6)"] + ["high (>= 7)"] * 2
+
+
+def test_overview_counts_rows_columns_missing_values_and_duplicates():
+    frame = pd.DataFrame({"a": [1.0, 1.0, np.nan], "b": [2, 2, 3]})
+    assert read.overview(frame) == {"Wines": 3, "Columns": 2, "Missing values": 1, "Duplicate rows": 1}
+
+
+def test_strongest_correlates_either_way_and_the_sentence_states_them():
+    corr = pd.DataFrame({"quality": [1.0, 0.1, -0.6, 0.4]}, index=["quality", "pH", "acidity", "alcohol"])
+    assert read.strongest_correlates(corr).to_dict() == {"acidity": -0.6, "alcohol": 0.4}
+    assert read.correlation_sentence(corr) == ("Quality correlates most with **acidity** (r = -0.60) and **alcohol** "
+                                               "(r = +0.40).")
+
+
+def test_category_order_puts_numbers_in_numeric_order_before_words():
+    values = pd.Series(["10", "sqrt", 2, "none", 0.5, True, "10"])
+    assert read.category_order(values) == ["0.5", "2", "10", "True", "none", "sqrt"]
+
+
+def test_the_baseline_to_beat_is_always_predicting_the_largest_bin(fitted):
+    support = fitted.reports_["random_forest"].per_class["support"]
+    assert read.majority_share(fitted) == pytest.approx(support.max() / support.sum())
+    note = read.baseline_note(fitted, SMALL.folds)
+    assert note.startswith(f"Always predicting the largest bin would score {read.majority_share(fitted):.3f}")
+    assert f"same {SMALL.folds} folds" in note
+
+
+def test_variance_verdict_names_the_steadiest_and_the_shakiest_model():
+    comparison = pd.DataFrame({"CV variance": [0.002, 0.0005, 0.004]}, index=["forest", "boost", "stack"])
+    assert read.steadiest_and_shakiest(comparison) == ("boost", "stack")
+    verdict = read.variance_verdict(comparison, 5)
+    assert "**boost** (0.00050)" in verdict and "highest: **stack** (0.00400)" in verdict and "with 5 folds" in verdict
+
+
+def test_fold_scores_and_per_class_scores_are_one_row_per_model_and_fold_or_class(fitted):
+    folds = read.fold_scores(fitted)
+    assert len(folds) == 4 * SMALL.folds and folds["fold"].tolist()[:SMALL.folds] == [1, 2, 3]
+    assert np.allclose(folds["CV accuracy"].iloc[:SMALL.folds], fitted.reports_["random_forest"].cv_scores)
+    per_class = read.per_class_scores(fitted)
+    assert list(per_class.columns) == ["model", "class", "precision", "recall", "f1", "support"]
+    assert len(per_class) == 4 * len(fitted.labels_)
+    long = read.precision_recall(per_class)
+    assert len(long) == 2 * len(per_class) and set(long["metric"]) == {"precision", "recall"}
+
+
+def test_features_are_ordered_by_mean_permutation_importance():
+    importances = pd.DataFrame({"model": ["a", "a", "b", "b"], "feature": ["x", "y", "x", "y"],
+                                "permutation": [0.1, 0.0, 0.1, 0.4]})
+    assert read.features_by_importance(importances) == ["y", "x"]
+
+
+def test_probabilities_by_class_are_one_row_per_model_and_class():
+    predictions = pd.DataFrame({"predicted class": ["low"], "low": [0.7], "high": [0.3]},
+                               index=pd.Index(["forest"], name="model"))
+    table = read.probabilities_by_class(predictions)
+    assert table.to_dict("records") == [{"model": "forest", "class": "low", "probability": 0.7},
+                                        {"model": "forest", "class": "high", "probability": 0.3}]
+
+
+def test_a_slider_spans_the_values_in_round_steps_from_the_median():
+    span = read.slider_range(pd.Series([0.12, 0.5, 1.6]))
+    assert span == {"min_value": 0.12, "max_value": 1.6, "value": 0.5, "step": 0.01, "format": "%.2f"}
+    assert read.slider_range(pd.Series([100.0, 234.0, 400.0]))["step"] == 1.0
+
+
+def test_run_config_and_the_notes_state_its_figures():
+    bins = QualityBins()
+    quick, full = read.run_config(bins, 4, 3, quick=True), read.run_config(bins, 4, 3, quick=False)
+    assert (quick.n_iter, quick.folds, quick.max_rows) == (4, 3, 800) and full.max_rows is None
+    assert read.quick_note(quick) == ("Quick mode: a stratified subset of 800 wines, forests of at most 60 trees and "
+                                      "40 boosting rounds.")
+    assert read.run_cost(quick).startswith("A run tries 12 random-forest fits")
+
+
+def test_split_note_states_the_training_and_test_wines(fitted):
+    assert read.split_note(fitted, SMALL) == (f"{fitted.n_train_:,} training wines, {fitted.n_test_:,} held-out test "
+                                              f"wines (stratified split, seed {SMALL.seed}).")

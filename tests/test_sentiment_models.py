@@ -6,7 +6,7 @@ import pytest
 
 from conftest import quick_models
 from models.sentiment import model as sentiment
-from models.sentiment.artifacts import FULL_SETTINGS, MODEL_NAMES, SENTIMENT_MODELS
+from models.sentiment.artifacts import FULL_SETTINGS, MODEL_NAMES, SENTIMENT_MODELS, design
 from core.cache import ModelCache
 from core.errors import InputError
 
@@ -159,3 +159,53 @@ def test_report_helpers_name_the_kept_epoch_and_the_learning_rate_halvings():
     assert sentiment.learning_rate_halvings(report) == [3, 4]
     assert sentiment.learning_rate_halvings({"curves": {"val_loss": [0.4]}}) == []
     assert sentiment.kept_epoch({"curves": {}}) is None
+
+
+def test_design_text_states_the_sizes_of_the_configuration_in_use(monkeypatch):
+    # quick mode (this module's fixture): the small networks actually trained
+    assert design("classic").startswith("Embedding (3,000 words × 16) → LSTM (16 units) → Dense (1, sigmoid); "
+                                        "reviews cut to their last 100 words; Adam, batches of 64")
+    assert "vectors (16 dimensions)" in design("best") and "(16 units each way)" in design("best")
+    assert "3,000-word vocabulary, first 100 words" in design("best")
+    monkeypatch.delenv("ML_ATLAS_QUICK")
+    assert design("classic").startswith("Embedding (10,000 words × 32) → LSTM (100 units)")
+    assert "dropout 0.4; 30,000-word vocabulary, first 600 words" in design("best")
+    assert "up to 200,000 terms" in design("baseline")
+
+
+def test_training_note_states_the_kept_epoch_and_the_halvings():
+    report = {"epochs": 5, "curves": {"val_loss": [0.40, 0.31, 0.33, 0.30, 0.32],
+                                      "learning_rate": [1e-3, 1e-3, 1e-3, 5e-4, 2.5e-4]}}
+    note = sentiment.training_note(report)
+    assert note.startswith("Evaluated once on the official test reviews")
+    assert "Training ran 5 epochs; the weights of epoch 4 (best on validation) are kept." in note
+    assert note.endswith("The learning rate was halved after epochs 3, 4, when validation loss stopped falling.")
+    assert sentiment.training_note({"epochs": None, "curves": {}}).endswith("never the test set.")
+
+
+def test_curves_by_epoch_are_one_value_per_row():
+    report = {"curves": {"loss": [0.6, 0.4], "accuracy": [0.7, 0.8], "val_loss": [0.5, 0.45],
+                         "val_accuracy": [0.75, 0.78]}}
+    long = sentiment.curves_by_epoch(report)
+    assert len(long) == 8 and set(long["split"]) == {"train", "validation"}
+    row = long[(long.metric == "accuracy") & (long.split == "validation") & (long.epoch == 2)]
+    assert row["value"].tolist() == [0.78]
+
+
+def test_strongest_words_in_each_direction_strongest_first():
+    contributions = pd.DataFrame({"word": ["good", "bad", "plot", "great", "awful"], "known": [True] * 5,
+                                  "contribution": [0.1, -0.2, 0.0, 0.3, -0.05]})
+    positive = sentiment.strongest_words(contributions, positive=True)
+    assert positive.index.tolist() == ["great", "good"] and positive["position"].tolist() == [4, 1]
+    assert positive["contribution"].tolist() == ["+0.3000", "+0.1000"]
+    assert sentiment.strongest_words(contributions, positive=False, count=1).index.tolist() == ["bad"]
+
+
+def test_preview_strips_markup_and_cuts_long_reviews():
+    assert sentiment.preview("A *great*<br />film") == "A great film"
+    assert sentiment.preview("word " * 30, length=10) == "word word …"
+
+
+def test_baseline_accuracy_by_c_is_indexed_by_c():
+    table = sentiment.accuracy_by_c({"validation_accuracy_by_c": {"1.0": 0.85, "4.0": 0.87}})
+    assert table.index.name == "C" and table.name == "validation accuracy" and table["4.0"] == 0.87

@@ -17,16 +17,6 @@ TITLES = {
     "best": "Best: masked bidirectional LSTM on word2vec vectors of the reviews",
     "baseline": "Baseline: TF-IDF 1-2 grams + logistic regression",
 }
-DESIGNS = {
-    "classic": "Embedding (10,000 words × 32) → LSTM (100 units) → Dense (1, sigmoid); reviews cut to their last "
-               "500 words; Adam, batches of 64: the well-known Keras tutorial.",
-    "best": "Embedding: word2vec Skip-gram vectors (100 dimensions) trained on the training reviews' own text and kept "
-            "fixed, so the network cannot learn film-specific words; a bidirectional LSTM (64 units each way) that "
-            "skips padding, its outputs max- and mean-pooled over the review; dropout 0.4; 30,000-word vocabulary, "
-            "first 600 words; Adam on batches of reviews of similar length.",
-    "baseline": "TF-IDF of words and word pairs (sublinear term frequency, up to 200,000 terms) and a logistic "
-                "regression whose regularisation C was chosen on the validation split.",
-}
 SEED = 7
 VALIDATION_SIZE = 2_500
 FULL_SETTINGS = {
@@ -60,6 +50,23 @@ def config(name: str) -> dict[str, Any]:
             if settings.get("word_vectors"):
                 settings["word_vector_epochs"] = 1
     return settings
+
+
+def design(name: str) -> str:
+    """How model ``name`` is built, its sizes read from the configuration in use (:func:`config`)."""
+    s = config(name)
+    if name == "classic":
+        return (f"Embedding ({s['vocab_size']:,} words × {s['embedding']}) → LSTM ({s['units']} units) → "
+                f"Dense (1, sigmoid); reviews cut to their {'first' if s['truncating'] == 'start' else 'last'} "
+                f"{s['max_length']} words; Adam, batches of {s['batch_size']}: the well-known Keras tutorial.")
+    if name == "best":
+        return (f"Embedding: word2vec Skip-gram vectors ({s['embedding']} dimensions) trained on the training reviews' "
+                f"own text and kept fixed, so the network cannot learn film-specific words; a bidirectional LSTM "
+                f"({s['units']} units each way) that skips padding, its outputs max- and mean-pooled over the "
+                f"review; dropout {s['dropout']:g}; {s['vocab_size']:,}-word vocabulary, first {s['max_length']} "
+                f"words; Adam on batches of reviews of similar length.")
+    return (f"TF-IDF of words and word pairs (sublinear term frequency, up to {s['max_features']:,} terms) and a "
+            f"logistic regression whose regularisation C was chosen on the validation split.")
 
 
 def spec(name: str) -> ArtifactSpec:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 import warnings
 from dataclasses import dataclass
@@ -312,7 +313,38 @@ def learning_rate_halvings(report: dict[str, Any]) -> list[int]:
     return [epoch for epoch in range(1, len(rates)) if rates[epoch] < rates[epoch - 1]]
 
 
+def training_note(report: dict[str, Any]) -> str:
+    """How the report was measured, and which epoch's weights were kept and when the learning rate was halved."""
+    kept, halvings = kept_epoch(report), learning_rate_halvings(report)
+    return ("Evaluated once on the official test reviews when the model was trained; early stopping and model "
+            "choices used a validation split of the training reviews, never the test set."
+            + (f" Training ran {report['epochs']} epochs; the weights of epoch {kept} (best on validation) are kept."
+               if kept else "")
+            + (f" The learning rate was halved after epoch{'s' if len(halvings) > 1 else ''} "
+               f"{', '.join(map(str, halvings))}, when validation loss stopped falling." if halvings else ""))
+
+
+def curves_by_epoch(report: dict[str, Any]) -> pd.DataFrame:
+    """The training curves one value per row: columns epoch (from 1), metric (loss, accuracy), split, value."""
+    curves = pd.DataFrame(report["curves"]).assign(epoch=lambda f: range(1, len(f) + 1))
+    return pd.concat([
+        pd.DataFrame({"epoch": curves.epoch, "metric": metric, "split": split, "value": curves[column]})
+        for metric in ("loss", "accuracy") for split, column in (("train", metric), ("validation", f"val_{metric}"))
+    ])
+
+
+def accuracy_by_c(report: dict[str, Any]) -> pd.Series:
+    """The baseline's validation accuracy for each regularisation strength C tried, indexed by C."""
+    return pd.Series(report["validation_accuracy_by_c"], name="validation accuracy").rename_axis("C")
+
+
 # ----------------------------------------------------------------------------- scoring one review
+
+def preview(text: str, length: int = 90) -> str:
+    """The start of a review for a button label: line breaks and markdown characters removed."""
+    plain = re.sub(r"[*_`#\[\]<>$~|\\]", "", re.sub(r"<br\s*/?>", " ", text))
+    return plain[:length] + ("…" if len(plain) > length else "")
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -380,3 +412,15 @@ def highlight_html(contributions: pd.DataFrame) -> str:
             style += " color: #888; font-style: italic;"
         spans.append(f'<span style="{style}" title="{row.contribution:+.3f}">{html.escape(row.word)}</span>')
     return '<div style="line-height: 2;">' + " ".join(spans) + "</div>"
+
+
+def strongest_words(contributions: pd.DataFrame, positive: bool, count: int = 8) -> pd.DataFrame:
+    """The ``count`` words pushing most towards positive (or negative), strongest first, indexed by word: their
+    position in the review (from 1) and signed contribution as text."""
+    ordered = contributions.sort_values("contribution")
+    if positive:
+        rows = ordered[ordered.contribution > 0].tail(count)[::-1]
+    else:
+        rows = ordered[ordered.contribution < 0].head(count)
+    return pd.DataFrame({"position": rows.index + 1, "contribution": rows.contribution.map("{:+.4f}".format).to_numpy()},
+                        index=pd.Index(rows.word, name="word"))
