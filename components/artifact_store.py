@@ -60,10 +60,12 @@ def in_memory(artifact: Artifact | InMemoryArtifact) -> Any | None:
 
 
 def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, done: str = "Model ready") -> Any:
-    """The artifact from memory, from the model cache, or trained now under a progress bar titled ``heading``.
+    """The artifact from memory, from the model cache, or trained now.
 
-    Before training, the data sets it reads are checked, so a missing one is explained
-    on the page (with how to get it) instead of failing inside the training.
+    Training draws a progress bar titled ``heading``; with no heading it draws nothing
+    (for fits of a second or two, under the caller's own spinner). Before training, the
+    data sets it reads are checked, so a missing one is explained on the page (with how
+    to get it) instead of failing inside the training.
     """
     store = artifact_store()
     key = artifact.key
@@ -74,7 +76,9 @@ def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, do
         return store.keep(key, artifact.load())
     for dataset in getattr(artifact, "data", ()):
         load_or_explain(dataset_dir, dataset)
-    progress = StreamlitProgress(heading or f"Training {artifact.description} (first use only)")
+    if heading is None:
+        return store.keep(key, artifact.train())
+    progress = StreamlitProgress(heading)
     try:
         value = artifact.train(progress)
     except Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.artifact_store import in_memory, loaded
+from components.artifact_store import loaded
 from components.data_status import attribution, load_or_explain
 from components.feedback import explain_input_errors
 from core.artifacts import Artifact, InMemoryArtifact
@@ -57,7 +57,7 @@ def model(name: str, data: MovieLens, algorithm: str, params: dict) -> Recommend
     fit = InMemoryArtifact(f"recommender-{name}-{quick_mode()}-{algorithm}-{sorted(params.items())}", algorithm,
                            lambda progress: Recommender(algorithm, **params).fit(data.ratings, data.movies))
     with st.spinner(f"Fitting {algorithm} on {len(data.ratings):,} ratings..."):
-        return in_memory(fit) or loaded(fit, done="Fitted")
+        return loaded(fit)
 
 
 def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str):
