@@ -6,7 +6,6 @@ import pandas as pd
 from data.locate import Locator, Progress, dataset_dir
 from core.errors import InputError
 
-JOURNEY_COLUMNS = ["path", "total_conversions", "total_conversion_value", "total_null"]
 PATH_SEPARATOR = " > "
 
 

@@ -8,8 +8,6 @@ import pandas as pd
 
 from core.errors import InputError
 
-MAX_UPLOAD_MB = 50
-
 
 def read_user_csv(raw: bytes, name: str = "the file", sep: str | None = None, min_columns: int = 1) -> pd.DataFrame:
     """Parse uploaded bytes as a CSV; raise InputError with a plain reason when it is not one.

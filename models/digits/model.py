@@ -8,7 +8,7 @@ minutes on a 2-core CPU. Trained artifacts hold the model (``model.keras``) and
 its report on the 10,000 test digits (``report.json`` + ``report.npz``), so a
 page never re-evaluates the test set.
 
-TensorFlow is imported inside functions: importing this module stays light.
+Its cache key and declaration are in :mod:`models.digits.artifacts`, light to import; this module imports TensorFlow.
 """
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import keras
 import numpy as np
+import tensorflow as tf
+from keras import layers
 
-from data.mnist import load_mnist
 from core.cache import ModelCache
 from core.progress import TrainingProgress
+from data.mnist import load_mnist
 from models.digits.artifacts import DigitsConfig, spec
 from models.digits.preprocess import Prepared, prepare
 
@@ -33,9 +36,6 @@ CONV_LAYERS = ("conv1", "conv2", "conv3")
 
 def build_network(config: DigitsConfig):
     """conv -> pool -> conv -> pool -> conv -> dense -> softmax, each conv followed by batch norm + ReLU."""
-    import keras
-    from keras import layers
-
     inputs = keras.Input((28, 28, 1), name="digit")
     hidden = inputs
     for index, filters in enumerate(config.filters, start=1):
@@ -54,8 +54,6 @@ def build_network(config: DigitsConfig):
 
 def augment(images, config: DigitsConfig, seed):
     """Randomly rotate, zoom, shift and thicken/thin a batch of (n, 28, 28, 1) float images (one affine warp each)."""
-    import tensorflow as tf
-
     n = tf.shape(images)[0]
     seeds = tf.random.experimental.stateless_split(seed, 5)
     angle = tf.random.stateless_uniform([n], seeds[0], -1.0, 1.0) * config.rotation_degrees * np.pi / 180
@@ -80,8 +78,6 @@ def augment(images, config: DigitsConfig, seed):
 
 def progress_callback(progress: TrainingProgress, total_steps: int, steps_per_epoch: int, share: float):
     """A Keras callback relaying the batch count and loss to ``progress`` (up to ``share`` of the bar)."""
-    import keras
-
     class Relay(keras.callbacks.Callback):
         step = 0
 
@@ -101,7 +97,6 @@ class DigitClassifier:
 
     Images are (n, 28, 28) arrays, uint8 0..255 or float 0..1, bright digit on dark.
     """
-
     def __init__(self, config: DigitsConfig | None = None):
         self.config = config or DigitsConfig.default()
         self.model_ = None
@@ -110,9 +105,6 @@ class DigitClassifier:
     def fit(self, images: np.ndarray, labels: np.ndarray, progress: TrainingProgress | None = None,
             progress_share: float = 1.0) -> "DigitClassifier":
         """Train from scratch with augmentation and a warm-up + cosine-decay learning rate."""
-        import keras
-        import tensorflow as tf
-
         config, progress = self.config, progress or TrainingProgress()
         keras.utils.set_random_seed(config.seed)
         x = as_model_input(images)
@@ -143,9 +135,6 @@ class DigitClassifier:
 
     def _compile_inference(self) -> None:
         """A traced function for single drawings (model.predict is far slower for one sample)."""
-        import keras
-        import tensorflow as tf
-
         model = self.model_
         conv_outputs = [model.get_layer(f"{name}_relu").output for name in CONV_LAYERS]
         maps_model = keras.Model(model.inputs, conv_outputs)
@@ -171,7 +160,6 @@ class DigitClassifier:
 
     @classmethod
     def load(cls, folder: Path, config: DigitsConfig) -> "DigitClassifier":
-        import keras
 
         classifier = cls(config)
         classifier.model_ = keras.models.load_model(folder / "model.keras", compile=False)
@@ -189,7 +177,6 @@ def as_model_input(images: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Report:
     """How the model does on the test digits: accuracy, confusion matrix, the digits it gets wrong."""
-
     accuracy: float
     test_images: int
     fit_seconds: float
@@ -230,7 +217,6 @@ class Report:
 @dataclass
 class TrainedDigits:
     """What a page needs: the classifier and its test report."""
-
     classifier: DigitClassifier
     report: Report
     config: DigitsConfig
@@ -264,7 +250,6 @@ def load_trained(progress: TrainingProgress | None = None, config: DigitsConfig 
 @dataclass(frozen=True)
 class Reading:
     """What the model makes of one drawing."""
-
     prepared: Prepared
     probabilities: np.ndarray
 

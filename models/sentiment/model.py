@@ -12,8 +12,8 @@ Every model is trained on the 25,000 training reviews (a validation split for
 early stopping and model choice is carved from them, never from the test set),
 then evaluated once on all 25,000 test reviews; that report (accuracy,
 confusion matrix, training curves, example reviews) is stored in the artifact
-so the page never re-evaluates. TensorFlow and scikit-learn are imported inside
-functions to keep this module light for the home page.
+so the page never re-evaluates. Names, configurations and cache keys are in
+:mod:`models.sentiment.artifacts`, light to import; this module imports TensorFlow.
 """
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import keras
 import numpy as np
 import pandas as pd
+from keras import layers
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 from data.imdb import load_imdb
 from core.cache import ModelCache
@@ -46,7 +50,6 @@ class SentimentModel:
     ``report`` the evaluation stored at training time, ``keras_model`` the
     Keras network (``None`` for the baseline).
     """
-
     name: str
     pipeline: TextPipeline
     report: dict[str, Any]
@@ -61,7 +64,6 @@ class SentimentModel:
 
 class KerasSentiment(SentimentModel):
     """An Embedding + LSTM network reading padded word ids."""
-
     def __init__(self, name: str, pipeline: TextPipeline, keras_model: Any, report: dict[str, Any]):
         self.name, self.pipeline, self.keras_model, self.report = name, pipeline, keras_model, report
         self.masks_padding = bool(keras_model.get_layer("embedding").get_config().get("mask_zero"))
@@ -83,7 +85,6 @@ class KerasSentiment(SentimentModel):
 
 class TfidfSentiment(SentimentModel):
     """TF-IDF (word 1-2 grams, sublinear tf) + logistic regression, stored as plain arrays."""
-
     def __init__(self, name: str, pipeline: TextPipeline, vectorizer: Any, coef: np.ndarray, intercept: float,
                  report: dict[str, Any]):
         self.name, self.pipeline, self.report = name, pipeline, report
@@ -95,7 +96,6 @@ class TfidfSentiment(SentimentModel):
 
 
 def _tfidf_vectorizer(settings: dict[str, Any], vocabulary: list[str] | None = None):
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
         tokenizer=str.split if vocabulary is not None else tokenize, lowercase=False, token_pattern=None,
@@ -123,7 +123,6 @@ def _load(name: str, folder: Path) -> SentimentModel:
                                   else report["fit_seconds"])
     pipeline = TextPipeline.load(folder / "pipeline.json")
     if (folder / "model.keras").is_file():
-        import keras
 
         saved = keras.saving.load_model(folder / "model.keras")
         return KerasSentiment(name, pipeline, _at_any_length(saved, config(name)), report)
@@ -167,9 +166,6 @@ warnings.filterwarnings("ignore", message=_POOLING_MASK_WARNING)
 
 def build_network(settings: dict[str, Any]):
     """The compiled Keras network of an ``lstm`` configuration."""
-    import keras
-    from keras import layers
-
     inputs = keras.Input((None,), dtype="int32", name="word_ids")  # trained at max_length, served at any length
     x = layers.Embedding(settings["vocab_size"], settings["embedding"], mask_zero=settings["mask"], name="embedding",
                          trainable=settings.get("train_embedding", True))(inputs)
@@ -187,8 +183,6 @@ def build_network(settings: dict[str, Any]):
 
 def _train_keras(name: str, settings: dict[str, Any], folder: Path, progress: TrainingProgress) -> None:
     """Fit the pipeline and network on the training reviews, evaluate on the test set, save everything."""
-    import keras
-
     started = time.perf_counter()
     fit, validation, test = _splits(settings)
     progress.update(0.0, "Building the vocabulary")
@@ -231,8 +225,6 @@ def _fit(network, pipeline: TextPipeline, fit: pd.DataFrame, validation: pd.Data
 
 def _train_baseline(name: str, settings: dict[str, Any], folder: Path, progress: TrainingProgress) -> None:
     """Choose C on the validation split, refit TF-IDF + logistic regression on all training reviews, evaluate."""
-    from sklearn.linear_model import LogisticRegression
-
     started = time.perf_counter()
     fit, validation, test = _splits(settings)
     progress.update(0.05, "TF-IDF on the training reviews")

@@ -11,18 +11,21 @@
   reviews never seen.
 - :func:`training_callbacks`: progress, early stopping, an optional halving of
   the learning rate on a plateau, and a wall-clock budget.
-
-TensorFlow is imported inside functions, as in ``models.sentiment``.
 """
 from __future__ import annotations
 
 import time
 from typing import Any
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from core.progress import TrainingProgress
 from models.sentiment.text_pipeline import TextPipeline, tokenize
+from models.word2vec.config import Word2VecConfig
+from models.word2vec.corpus import encode_corpus
+from models.word2vec.training import train
 
 
 def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size: int, seed: int | None = None,
@@ -35,8 +38,6 @@ def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size
     grouping (by length within ±10 %) and the order of the batches are drawn
     anew every epoch, reproducibly.
     """
-    import tensorflow as tf
-
     ids = [pipeline.ids(pipeline.kept(tokens)) for tokens in map(tokenize, texts)]
     lengths = np.array([len(row) for row in ids], dtype=float)
     rng = np.random.default_rng(seed)
@@ -59,10 +60,6 @@ def length_batches(pipeline: TextPipeline, texts, labels: np.ndarray, batch_size
 
 def review_word_vectors(texts, settings: dict[str, Any], progress: TrainingProgress):
     """word2vec vectors (``WordVectors``) of the words of ``texts``, tokenized as the sentiment pipeline does."""
-    from models.word2vec.config import Word2VecConfig
-    from models.word2vec.corpus import encode_corpus
-    from models.word2vec.training import train
-
     config = Word2VecConfig(architecture=settings["word_vectors"], dim=settings["embedding"],
                             epochs=settings["word_vector_epochs"], seed=settings["seed"])
     vocabulary, corpus = encode_corpus(texts, config.min_count, tokenizer=tokenize)
@@ -90,8 +87,6 @@ def embedding_matrix(vocabulary: list[str], vectors, rows: int, seed: int) -> np
 def training_callbacks(settings: dict[str, Any], progress: TrainingProgress, batches: int, deadline: float) -> list:
     """Progress per batch, early stopping on validation loss, and a stop before an epoch would end after
     ``deadline`` (a ``time.perf_counter()`` value: the whole training's budget)."""
-    import keras
-
     epochs = settings["max_epochs"]
 
     class Report(keras.callbacks.Callback):
