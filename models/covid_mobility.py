@@ -126,7 +126,9 @@ def index_summary(index: pd.DataFrame) -> pd.DataFrame:
     table = groups.agg(["max", "mean", "idxmax"]).reset_index()
     table["peak date"] = frame.loc[table["idxmax"], "date"].to_numpy()
     rising = frame["value"] > groups.shift()
-    table["first rise"] = table["country_code"].map(frame[rising].groupby("country_code")["date"].first())
+    first_rise_by_country = frame[rising].groupby("country_code")["date"].first()
+    # reindex, not map: mapping through an empty Series (no country rises in the period) casts dates to floats
+    table["first rise"] = first_rise_by_country.reindex(table["country_code"]).to_numpy()
     return table.rename(columns={"max": "peak index", "mean": "mean index"})[columns]
 
 

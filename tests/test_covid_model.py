@@ -264,3 +264,13 @@ def test_ranking_places_sweden_among_all_countries(real):
     assert sweden["workplaces"] == pytest.approx(-38.923, abs=5e-4)
     assert sweden["rank"] > table[table["country"] == "Italy"]["rank"].iloc[0]
     assert table[table["country"] == "United Kingdom"]["workplaces"].isna().all()
+
+
+def test_index_summary_of_a_period_in_which_no_index_rises():
+    from models.covid_mobility import index_summary
+
+    flat = pd.DataFrame({"country_code": ["FRA"] * 3 + ["ITA"] * 3, "country": ["France"] * 3 + ["Italy"] * 3,
+                         "date": list(pd.date_range("2020-01-02", periods=3)) * 2, "value": [0.0, 0.0, 0.0, 5.0, 5.0, 2.0]})
+    table = index_summary(flat).set_index("country_code")
+    assert table["first rise"].isna().all() and pd.api.types.is_datetime64_any_dtype(table["first rise"])
+    assert table.loc["ITA", "peak index"] == 5.0

@@ -87,6 +87,11 @@ def test_a_period_outside_the_mobility_data(app):
     assert not app.exception and "end date" in texts(app, "info")
 
 
+def test_a_period_before_any_measure_rises(app):
+    app.date_input[0].set_value((dt.date(2020, 1, 2), dt.date(2020, 1, 6))).run()
+    assert not app.exception  # no country's index rises: the first-rise column is empty, not a crash
+
+
 def test_other_index_window_and_lags(app):
     app.selectbox[0].set_value("stringency").run()
     app.slider[0].set_value(0).run()
