@@ -7,7 +7,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from components.artifact_store import loaded
+from components.artifact_store import artifact_store, loaded
 from core.artifacts import InMemoryArtifact
 from data.text import read_uploaded_corpus
 from models.word2vec.artifacts import word2vec_model
@@ -28,9 +28,16 @@ def upload_key(architecture: str, content: bytes) -> str:
 
 
 def upload_model(architecture: str, name: str, content: bytes) -> TrainedModel:
-    """A model trained now on an uploaded corpus (InputError if the file is unusable), kept in memory a while."""
+    """A model trained now on an uploaded corpus (InputError if the file is unusable), kept in memory a while.
+
+    The upload is decoded only when its model is not in memory already.
+    """
+    key = upload_key(architecture, content)
+    kept = artifact_store().cached(key)
+    if kept is not None:
+        return kept
     documents = read_uploaded_corpus(content, name)
-    return loaded(InMemoryArtifact(upload_key(architecture, content), f"word2vec on {name}",
+    return loaded(InMemoryArtifact(key, f"word2vec on {name}",
                                    lambda progress: trained_on_upload(architecture, documents, progress)),
                   f"Training {ARCHITECTURES[architecture]} on {name}")
 
