@@ -7,7 +7,7 @@ Trains CBOW and Skip-gram with the app's configuration on the default corpus
 cached models, and gensim's Word2Vec on the very same token lists with the
 same architecture, dimension, window, negatives, min count, subsampling,
 epochs and learning rate, with 2 worker threads. Both are scored by the same
-evaluation code (models/word2vec_eval.py). Prints the figures and the
+evaluation code (models/word2vec/evaluation.py). Prints the figures and the
 ours/gensim ratios the issue targets, and saves gensim's scores for the
 analogies page.
 """

@@ -19,7 +19,7 @@ st.write("A simple recurrent network (RNN) reads a sequence one step at a time. 
          "every step**:")
 st.latex(r"a^{(t)} = b + W h^{(t-1)} + U x^{(t)}, \qquad h^{(t)} = \tanh(a^{(t)})")
 st.latex(r"o^{(t)} = c + V h^{(t)}, \qquad \hat y^{(t)} = \mathrm{softmax}(o^{(t)})")
-st.caption("Everything below is computed live in NumPy (`models/simple_rnn.py`) from these four equations; "
+st.caption("Everything below is computed live in NumPy (`models/rnn/simple_rnn.py`) from these four equations; "
            "the tests check the gradients against finite differences and against TensorFlow's autodiff.")
 
 st.subheader("Controls")

@@ -46,7 +46,7 @@ TEXTS = ["a great film with great acting", "a dull film , dull plot and bad acti
 
 
 def _sentiment_model(mask_zero: bool, bidirectional: bool, max_length: int = 6):
-    """A tiny untrained stand-in for ``models.sentiment``'s networks: Embedding -> (Bi)LSTM -> Dense."""
+    """A tiny untrained stand-in for ``models.sentiment.model``'s networks: Embedding -> (Bi)LSTM -> Dense."""
     keras.utils.set_random_seed(2)
     pipeline = TextPipeline(vocab_size=12, max_length=max_length, truncating="end").fit(TEXTS)
     inputs = keras.Input((max_length,), dtype="int32")

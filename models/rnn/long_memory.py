@@ -214,7 +214,7 @@ def race(lengths: int | Sequence[int], hidden_size: int = 16, train_size: int = 
     """Train a simple RNN and an LSTM on the task at each length T; their test accuracy, updates and seconds.
 
     The runs are independent, so they train side by side in worker
-    processes (:func:`models.workers.run_side_by_side`), the longest first.
+    processes (:func:`core.workers.run_side_by_side`), the longest first.
     """
     lengths = [lengths] if isinstance(lengths, int) else sorted(set(lengths), reverse=True)
     runs = [(length, kind, hidden_size, train_size, test_size, seed, fit_options)

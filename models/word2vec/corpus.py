@@ -1,7 +1,7 @@
 """word2vec (Mikolov et al. 2013), the data side: tokens, vocabulary, and what one epoch trains on.
 
 This module is plain NumPy and stays light to import; the TensorFlow training
-loop lives in :mod:`models.word2vec_tf` and evaluation in :mod:`models.word2vec_eval`.
+loop lives in :mod:`models.word2vec.training` and evaluation in :mod:`models.word2vec.evaluation`.
 
 The pipeline, as in the paper and the reference C implementation:
 
