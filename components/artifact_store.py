@@ -73,7 +73,8 @@ def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, do
     if value is not None:
         return value
     if artifact.is_trained():
-        return store.keep(key, artifact.load())
+        with st.spinner("Loading the model…"):  # a Keras model takes seconds to read and verify
+            return store.keep(key, artifact.load())
     for dataset in getattr(artifact, "data", ()):
         load_or_explain(dataset_dir, dataset)
     if heading is None:
