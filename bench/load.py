@@ -7,9 +7,12 @@ Run from the project root (inside the heavy-run lock)::
     flock /tmp/ml-atlas-heavy.lock .venv/bin/python -m bench.load --page digits --client browser
 
 Starts one app server on 127.0.0.1 with this environment (so ``ML_ATLAS_MODEL_DIR`` and
-``ML_ATLAS_QUICK`` pass through), or uses ``--url``. Each of N sessions repeats the page's main
-interaction for ``--seconds``, back to back (no pause between interactions, so N sessions are a
-heavier load than N people):
+``ML_ATLAS_QUICK`` pass through), or uses ``--url``: a running server, or a load balancer in
+front of several replicas (``bash scripts/serve-cluster 2`` then ``--url http://127.0.0.1:8080``;
+a protocol session is one websocket, which stays on one replica; a browser session keeps the
+balancer's affinity cookie). With ``--url`` the server's memory and CPU are not measured.
+Each of N sessions repeats the page's main interaction for ``--seconds``, back to back (no pause
+between interactions, so N sessions are a heavier load than N people):
 
 - digits: draw a digit (a "1" and a "7" alternately) and wait for the prediction, which must be
   that digit;

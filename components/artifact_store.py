@@ -3,8 +3,9 @@
 One store replaces the pages' hand-written "load it or train it with a progress bar,
 and keep it in a dict" code. It is bounded (the least recently used artifact is
 dropped beyond ``CAPACITY``) and locked, so one session's eviction never pulls an
-artifact from under another. Two sessions asking for an untrained artifact at once
-train it once: the model cache's file lock makes the second wait and load.
+artifact from under another. What is not trained yet is trained as a job on the job
+cluster (:mod:`components.jobs`): two sessions, or two replicas, asking for it at once share
+one job, and the page shows its state meanwhile.
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from typing import Any
 import streamlit as st
 
 from components.data_status import load_or_explain
-from components.progress import StreamlitProgress
+from components.jobs import job_result, stop_waiting, visitor
 from core.artifacts import Artifact, InMemoryArtifact
 from data.locate import dataset_dir
+from models.artifacts import PRETRAINED
 
 CAPACITY = 24
 """Artifacts kept in memory at once (models, fitted comparisons, maps); reloaded from the disk cache when dropped."""
@@ -48,6 +50,11 @@ class ArtifactStore:
         return value
 
 
+def pretrained_keys() -> set[str]:
+    """The cache keys of the app's own models (warm-started): their jobs count against no visitor's limit."""
+    return {artifact.key for artifact in PRETRAINED}
+
+
 @st.cache_resource(show_spinner=False)
 def artifact_store() -> ArtifactStore:
     """The server process's one store."""
@@ -60,30 +67,24 @@ def in_memory(artifact: Artifact | InMemoryArtifact) -> Any | None:
 
 
 def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, done: str = "Model ready") -> Any:
-    """The artifact from memory, from the model cache, or trained now.
+    """The artifact from memory, from the model cache, or from a job that computes it.
 
-    Training draws a progress bar titled ``heading``; with no heading it draws nothing
-    (for fits of a second or two, under the caller's own spinner). Before training, the
-    data sets it reads are checked, so a missing one is explained on the page (with how
-    to get it) instead of failing inside the training.
+    The job's progress is drawn under ``heading``; with no heading a short fit shows only
+    the caller's own spinner. Before a job is submitted, the data sets it reads are checked,
+    so a missing one is explained on the page (with how to get it) instead of failing in the job.
+    While a training runs, the page stops here after showing its state, and runs again when it ends.
     """
     store = artifact_store()
     key = artifact.key
     value = store.cached(key)
-    if value is not None:
-        return value
-    if artifact.is_trained():
+    if value is None and artifact.is_trained():
         with st.spinner("Loading the model…"):  # a Keras model takes seconds to read and verify
-            return store.keep(key, artifact.load())
+            value = store.keep(key, artifact.load())
+    if value is not None:
+        stop_waiting(key)
+        return value
     for dataset in getattr(artifact, "data", ()):
         load_or_explain(dataset_dir, dataset)
-    if heading is None:
-        return store.keep(key, artifact.train())
-    progress = StreamlitProgress(heading)
-    try:
-        value = artifact.train(progress)
-    except Exception:
-        progress.done("Stopped")
-        raise
-    progress.done(done)
-    return store.keep(key, value)
+    owner = "" if artifact.key in pretrained_keys() else visitor()  # the app's own models count for no visitor
+    value = job_result(artifact.job(owner=owner), heading, done)
+    return store.keep(key, artifact.load() if isinstance(artifact, Artifact) else value)

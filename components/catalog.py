@@ -6,9 +6,11 @@ never silently disappears from the navigation and from its own tests.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.jobs import JobStatus, duration
 from models.artifacts import BY_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,14 +33,29 @@ class PageCard:
     def url_path(self) -> str:
         return self.script.removeprefix("pages/").removesuffix(".py")
 
-    def training_status(self) -> str:
-        """'no training needed', 'trained' or 'not trained yet'."""
+    def training_status(self, job_status: Callable[[str], JobStatus] | None = None) -> str:
+        """'no training needed', 'trained', 'not trained yet' or 'k of n models trained', with the state of
+        the jobs training the others (``job_status`` of a cache key) when given."""
         if not self.models:
             return "no training needed"
         done = [BY_NAME[name].is_trained() for name in self.models]
         if all(done):
             return "trained"
-        return "not trained yet" if not any(done) else f"{sum(done)} of {len(done)} models trained"
+        status = "not trained yet" if not any(done) else f"{sum(done)} of {len(done)} models trained"
+        if job_status is None:
+            return status
+        notes = [job_note(job_status(BY_NAME[name].key)) for name, trained in zip(self.models, done) if not trained]
+        return "; ".join([status, *filter(None, notes)])
+
+
+def job_note(status: JobStatus) -> str:
+    """A job's state in a few words, for a card."""
+    if status.state == "running":
+        left = f", about {duration(status.remaining)} left" if status.remaining is not None else ""
+        return f"training {status.fraction:.0%}{left}"
+    if status.state == "queued":
+        return f"queued ({status.position} in line)"
+    return "training failed: open the page for why" if status.state == "failed" else ""
 
 
 PAGES: tuple[PageCard, ...] = (

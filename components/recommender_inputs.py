@@ -9,6 +9,7 @@ from components.artifact_store import loaded
 from components.data_status import attribution, load_or_explain
 from components.feedback import explain_input_errors
 from core.artifacts import Artifact, InMemoryArtifact
+from core.jobs import FIT
 from core.settings import quick_mode
 from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
@@ -66,7 +67,7 @@ def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str):
     ``compute`` names the function of ``models.recommender.model`` that computes and stores them.
     """
     results = Artifact(spec.name, heading, spec=lambda: spec, build=f"models.recommender.model:{compute}",
-                       arguments=(ratings, spec))
+                       arguments=(ratings, spec), kind=FIT)
     if results.is_trained() or st.button(label):
         return loaded(results, heading, done="Done")
     return None

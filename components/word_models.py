@@ -7,8 +7,11 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from components.artifact_store import artifact_store, loaded
+from components.artifact_store import artifact_store, in_memory, loaded, pretrained_keys
+from components.data_status import load_or_explain
 from core.artifacts import InMemoryArtifact
+from core.jobs import duration, job_board
+from data.locate import dataset_dir
 from data.text import read_uploaded_corpus
 from models.word2vec.artifacts import word2vec_model
 from models.word2vec.config import ARCHITECTURES, MapSettings
@@ -18,9 +21,25 @@ from models.word2vec.word_map import project, saved_projection
 
 
 def corpus_model(architecture: str, corpus: str) -> TrainedModel:
-    """The model for a named corpus: from memory, from the model cache, or trained now with a progress bar."""
-    return loaded(word2vec_model(architecture, corpus),
-                  f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)")
+    """The model for a named corpus: from memory, from the model cache, or trained as a job.
+
+    A corpus the app does not pre-train costs minutes to an hour: the page states the estimate
+    and waits for a button press before it queues the training (unless it is queued already).
+    """
+    model = word2vec_model(architecture, corpus)
+    heading = f"Training {ARCHITECTURES[architecture]} on {corpus} (once; then cached)"
+    if model.key in pretrained_keys() or model.is_trained() or in_memory(model) is not None \
+            or job_board().status(model.key).active:
+        return loaded(model, heading)
+    for dataset in model.data:  # a corpus that cannot be had is explained before any estimate
+        load_or_explain(dataset_dir, dataset)
+    st.info(f"No {ARCHITECTURES[architecture]} model of **{corpus}** is trained yet. Training it takes about "
+            f"**{duration(model.estimate)}** on 2 CPU cores, as a job on the job cluster: you can leave the page "
+            "meanwhile, and everyone gets the model once it is done.", icon=":material/schedule:")
+    if not st.button(f"Train {ARCHITECTURES[architecture]} on {corpus} (about {duration(model.estimate)})",
+                     key=f"train-{model.key}", type="primary"):
+        st.stop()
+    return loaded(model, heading)
 
 
 def upload_key(architecture: str, content: bytes) -> str:

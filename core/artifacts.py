@@ -18,9 +18,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from core.cache import ArtifactSpec, ModelCache
+from core.jobs import FIT, TRAINING, Job, JobKind
 from core.progress import TrainingProgress
 
 
@@ -42,6 +44,10 @@ class Artifact:
     arguments: tuple[Any, ...] = ()
     data: tuple[str, ...] = ()
     """Keys of the data sets training reads (``data/registry.py``), so a page can check them before training."""
+    estimate: float = 60.0
+    """Seconds its full training takes on 2 CPU cores (what a page states before it starts; warm-start order)."""
+    kind: JobKind = TRAINING
+    """A model's training by default; a result of a page's settings kept in the cache is a fit."""
 
     @property
     def key(self) -> str:
@@ -65,6 +71,17 @@ class Artifact:
         module, _, function = self.build.partition(":")
         return getattr(importlib.import_module(module), function)
 
+    def job(self, owner: str = "", priority: int = 10) -> Job:
+        """Its training as a job: it trains into the model cache on a worker and sends nothing back.
+
+        Asked for by a visitor it goes ahead of the warm start's queue (which passes priorities below 0).
+        """
+        return Job(self.key, self.description, partial(_train_into_cache, self), self.kind, owner, priority)
+
+
+def _train_into_cache(artifact: Artifact, progress: TrainingProgress) -> None:
+    artifact.train(progress)  # the model lands in the model cache; the app loads it from there
+
 
 @dataclass(frozen=True)
 class InMemoryArtifact:
@@ -77,6 +94,8 @@ class InMemoryArtifact:
     key: str
     description: str
     compute: Callable[[TrainingProgress | None], Any] = field(compare=False)
+    kind: JobKind = FIT
+    """A fit of the page's settings by default; word2vec on an upload is a training."""
 
     def is_trained(self) -> bool:
         return False
@@ -86,3 +105,7 @@ class InMemoryArtifact:
 
     def load(self) -> Any:
         raise NotTrained(f"{self.description} is computed on request, not kept in the model cache.")
+
+    def job(self, owner: str = "", priority: int = 10) -> Job:
+        """Its computation as a job; the result is sent back (asked for by a visitor: ahead of pre-training)."""
+        return Job(self.key, self.description, self.compute, self.kind, owner, priority)

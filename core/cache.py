@@ -91,6 +91,7 @@ class ModelCache:
             loaded = self._try_load(spec, load)
             if loaded is not None:
                 return loaded
+            self._clear_stale_staging(spec)
             self._train_into_place(spec, train, progress)
         return load(self.path(spec))
 
@@ -123,6 +124,14 @@ class ModelCache:
             trash = folder.with_name(f".trash-{folder.name}-{os.getpid()}-{time.time_ns()}")
             os.rename(folder, trash)
             shutil.rmtree(trash, ignore_errors=True)
+
+    def _clear_stale_staging(self, spec: ArtifactSpec) -> None:
+        """Staging folders of this artifact left by a trainer that died (killed, out of memory).
+
+        Only the holder of the artifact's lock trains it, so under the lock any staging folder of it is stale.
+        """
+        for stale in self.root.glob(f".tmp-{spec.key}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
     def _train_into_place(self, spec: ArtifactSpec, train: Callable, progress: TrainingProgress) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{spec.key}-", dir=self.root))

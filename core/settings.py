@@ -13,6 +13,12 @@ MODEL_DIR_VARIABLE = "ML_ATLAS_MODEL_DIR"
 DATA_DIR_VARIABLE = "ML_ATLAS_DATA_DIR"
 QUICK_VARIABLE = "ML_ATLAS_QUICK"
 OFFLINE_VARIABLE = "ML_ATLAS_OFFLINE"
+SCHEDULER_VARIABLE = "ML_ATLAS_SCHEDULER"
+TRAINING_SLOTS_VARIABLE = "ML_ATLAS_TRAINING_SLOTS"
+FIT_WORKERS_VARIABLE = "ML_ATLAS_FIT_WORKERS"
+TRAINING_MEMORY_VARIABLE = "ML_ATLAS_TRAINING_MEMORY"
+FIT_MEMORY_VARIABLE = "ML_ATLAS_FIT_MEMORY"
+TRAINING_THREADS_VARIABLE = "ML_ATLAS_TRAINING_THREADS"
 _TRUE = ("1", "true", "yes")
 
 
@@ -44,3 +50,41 @@ def model_root() -> Path:
 def data_dir() -> Path | None:
     """The folder named by ``$ML_ATLAS_DATA_DIR``, searched first for data sets, if set."""
     return Path(os.environ[DATA_DIR_VARIABLE]) if os.environ.get(DATA_DIR_VARIABLE) else None
+
+
+def scheduler_address() -> str | None:
+    """The Dask scheduler that runs the jobs (``ML_ATLAS_SCHEDULER=tcp://HOST:PORT``); None: start a local cluster."""
+    return os.environ.get(SCHEDULER_VARIABLE) or None
+
+
+def training_slots() -> int:
+    """How many heavy trainings a local cluster runs at once (``ML_ATLAS_TRAINING_SLOTS``, default 1)."""
+    return max(1, int(os.environ.get(TRAINING_SLOTS_VARIABLE) or 1))
+
+
+def fit_workers() -> int:
+    """Worker processes of a local cluster for the short fits (``ML_ATLAS_FIT_WORKERS``, default 2)."""
+    return max(1, int(os.environ.get(FIT_WORKERS_VARIABLE) or 2))
+
+
+def worker_memory(kind: str) -> str:
+    """A local cluster's memory limit per worker of a kind of job (``ML_ATLAS_TRAINING_MEMORY``, ``ML_ATLAS_FIT_MEMORY``)."""
+    variable, default = {"training": (TRAINING_MEMORY_VARIABLE, "8GiB"), "fit": (FIT_MEMORY_VARIABLE, "4GiB")}[kind]
+    return os.environ.get(variable) or default
+
+
+def training_threads() -> int:
+    """Threads a training worker's TensorFlow uses (``ML_ATLAS_TRAINING_THREADS``; default: all cores but one,
+    which stays with the app and the short fits)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, int(os.environ.get(TRAINING_THREADS_VARIABLE) or cores - 1))
+
+
+def job_settings() -> dict[str, str]:
+    """The settings a job takes to its worker: quick mode and where data and models live (set ones only).
+
+    A worker applies them while it runs the job, so what it trains lands where the app
+    that asked looks for it (on several machines: the same shared folders at the same paths).
+    """
+    names = (QUICK_VARIABLE, OFFLINE_VARIABLE, CACHE_DIR_VARIABLE, MODEL_DIR_VARIABLE, DATA_DIR_VARIABLE)
+    return {name: os.environ[name] for name in names if name in os.environ}

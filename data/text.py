@@ -39,6 +39,9 @@ CORPORA: dict[str, str] = {
                     "training takes about an hour per model on two cores",
 }
 """The named corpora, default first."""
+MILLION_WORDS = {"english-mix": 6.9, "wikitext-2": 0.46, "ptb": 1.0, "gutenberg": 1.9, "brown": 1.2, "imdb": 12.0,
+                 "wikitext-2-full": 2.1, "wikitext-103": 103.0}
+"""Each corpus's size (as its description says), from which its training time is estimated."""
 DOWNLOADED_CORPORA = {"wikitext-2-full": "wikitext-2", "wikitext-103": "wikitext-103"}
 """Corpora the shared mirror does not carry, by the data set they are downloaded as (not part of english-mix)."""
 

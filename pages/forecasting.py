@@ -1,7 +1,11 @@
 """Forecasting with Prophet: a built-in series or your CSV, tuned, forecast, and checked against baselines."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
+from components.artifact_store import loaded
+from core.artifacts import InMemoryArtifact
 from components.charts.time_series import component_charts, error_by_horizon_chart, forecast_chart, holdout_chart
 from components.data_source import data_source
 from components.data_status import load_or_explain
@@ -11,7 +15,7 @@ from components.shell import ensure_app_navigation
 from data.prophet_examples import EXAMPLES, load_example
 from models.forecasting.series import AGGREGATIONS, PreparedSeries, guess_columns, prepare_series
 from models.forecasting.model import (Evaluation, ForecastViews, ProphetParams, comparison, default_folds, default_params,
-                                      evaluate, fit_cached, forecast_views, holiday_countries, horizon_bounds,
+                                      evaluation_job, forecast_job, holiday_countries, horizon_bounds,
                                       logistic_bounds, metrics_by_horizon, prophet_scores, verdicts)
 
 ensure_app_navigation()
@@ -28,23 +32,15 @@ def example(name: str) -> pd.DataFrame:
     return load_or_explain(load_example, name)
 
 
-CACHE_KEYS = {PreparedSeries: lambda series: series.key, ProphetParams: repr}  # hashing whole frames is slow
-
-
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=CACHE_KEYS)
-def fitted_model(series: PreparedSeries, params: ProphetParams):
-    """The Prophet fit for (series, settings): held in memory here, on disk (as JSON) in the model cache."""
-    return fit_cached(series, params)
-
-
-@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=CACHE_KEYS)
 def forecast_for(series: PreparedSeries, params: ProphetParams, horizon: int) -> ForecastViews:
-    return forecast_views(fitted_model(series, params), series, horizon, params)
+    """The fit and forecast for these settings, as a job (the fit is kept in the model cache as JSON)."""
+    return loaded(InMemoryArtifact(f"forecast-{series.key}-{params!r}-{horizon}", "the Prophet fit",
+                                   partial(forecast_job, series, params, horizon)))
 
 
-@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=CACHE_KEYS)
 def evaluation(series: PreparedSeries, params: ProphetParams, horizon: int, folds: int) -> Evaluation:
-    return evaluate(fitted_model(series, params), series, horizon, folds, params)
+    return loaded(InMemoryArtifact(f"forecast-evaluation-{series.key}-{params!r}-{horizon}-{folds}",
+                                   "the cross-validation", partial(evaluation_job, series, params, horizon, folds)))
 
 
 def choose_params(series: PreparedSeries, multiplicative: bool) -> tuple[ProphetParams, int, int]:

@@ -70,10 +70,18 @@ def quick_env(model_dir: Path) -> dict[str, str]:
     return dict(os.environ, ML_ATLAS_QUICK="1", ML_ATLAS_MODEL_DIR=str(model_dir))
 
 
+APP_MODELS = ("digits-cnn", "sentiment-best")
+"""Trained (as jobs, by the pre-train command) before the browser tests' app starts: the load bench's protocol
+client reads the digits and sentiment pages' first run, and it cannot wait for a job panel as a browser does."""
+
+
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_url(tmp_path_factory, job_cluster):
     """The app in quick mode with its own model cache, shared by the browser tests of a run."""
     env = quick_env(tmp_path_factory.mktemp("models"))
+    trained = subprocess.run([sys.executable, "-m", "models", "train", *APP_MODELS], cwd=PROJECT_ROOT, env=env,
+                             capture_output=True, text=True, timeout=900)
+    assert trained.returncode == 0, trained.stdout[-2000:] + trained.stderr[-2000:]
     with running_app(env, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
 
@@ -112,3 +120,41 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 
 def page_has_no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def job_cluster():
+    """One real Dask cluster (scheduler and worker processes on 127.0.0.1) for every test's jobs.
+
+    Pages, the pre-train command and app servers started by tests all find it through
+    ML_ATLAS_SCHEDULER, as a deployment would.
+    """
+    from distributed import Client
+
+    from core.cluster import start_local_cluster
+
+    with pytest.MonkeyPatch.context() as patch:
+        cluster = start_local_cluster()
+        patch.setenv("ML_ATLAS_SCHEDULER", cluster.scheduler_address)
+        with Client(cluster.scheduler_address, set_as_default=False) as client:
+            client.wait_for_workers(len(cluster.workers), timeout=120)
+        yield cluster
+        cluster.close(timeout=30)
+
+
+def run_until_ready(app, timeout: float = 600):
+    """Run an AppTest page, and again each second while it shows a job that has not ended (as the page's
+    self-refreshing panel does in a browser); return it once the page ran with every job's result."""
+    from components.jobs import WAITING
+    from core.jobs import job_board
+
+    app.run()
+    deadline = time.time() + timeout
+    while WAITING in app.session_state and app.session_state[WAITING]:
+        if time.time() > deadline:
+            raise TimeoutError(f"jobs {app.session_state[WAITING]} did not end in {timeout} s")
+        keys = list(app.session_state[WAITING])
+        while any(job_board().status(key).active for key in keys) and time.time() < deadline:
+            time.sleep(0.5)
+        app.run()
+    return app

@@ -2,6 +2,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import run_until_ready
+
 PAGE = "pages/recommender.py"
 
 
@@ -13,7 +15,7 @@ def app(monkeypatch, tmp_path):
 
 
 def fresh() -> AppTest:
-    return AppTest.from_file(f"../{PAGE}", default_timeout=180).run()
+    return run_until_ready(AppTest.from_file(f"../{PAGE}", default_timeout=180))
 
 
 def click(app, label: str) -> None:

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import run_until_ready
+
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "rnn_internals.py")
 
 
@@ -75,8 +77,9 @@ def test_bad_words_get_a_message_and_the_rest_of_the_page_stays(app, word):
 
 def test_gates_of_the_classic_model_over_a_review(app):
     at = app.run()
-    if at.button:  # not trained yet in this model folder: train the quick model from the page
-        at.button[0].click().run()
+    if at.button:  # not trained yet in this model folder: train the quick model from the page (a job)
+        at.button[0].click()
+        run_until_ready(at)
     assert not at.exception
     assert any(m.label.startswith("Classic model: probability positive") for m in at.metric)
     gate_charts = [c for c in at.get("plotly_chart") if "Gates averaged" in c.proto.spec]

@@ -3,7 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
-from conftest import quick_models
+from conftest import run_until_ready, quick_models
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -15,8 +15,7 @@ def quick_model_cache(tmp_path_factory):
 
 
 def run(page: str) -> AppTest:
-    app = AppTest.from_file(str(PROJECT_ROOT / "pages" / page), default_timeout=240)
-    app.run()
+    app = run_until_ready(AppTest.from_file(str(PROJECT_ROOT / "pages" / page), default_timeout=240))
     assert not app.exception, app.exception
     return app
 

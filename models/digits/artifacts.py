@@ -46,4 +46,5 @@ DIGITS_CNN = Artifact(
     spec=spec,
     build="models.digits.model:load_trained",
     data=("mnist",),
+    estimate=300.0,
 )

@@ -433,3 +433,14 @@ def holiday_countries() -> dict[str, str]:
 
     names = {codes[1]: key.replace("_", " ").title() for key, codes in COUNTRIES.items()}
     return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+def forecast_job(series: PreparedSeries, params: ProphetParams, horizon: int, progress=None) -> ForecastViews:
+    """The fit (from the model cache, or fitted and saved) and its forecast: the page's forecast job."""
+    return forecast_views(fit_cached(series, params), series, horizon, params)
+
+
+def evaluation_job(series: PreparedSeries, params: ProphetParams, horizon: int, folds: int,
+                   progress=None) -> Evaluation:
+    """Cross-validation of the fit against the baselines: the page's evaluation job."""
+    return evaluate(fit_cached(series, params), series, horizon, folds, params)

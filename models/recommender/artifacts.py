@@ -49,4 +49,5 @@ DEFAULT_COMPARISON = Artifact(
     spec=default_comparison_spec,
     build="models.recommender.model:default_comparison",
     data=("movielens-small",),
+    estimate=180.0,
 )

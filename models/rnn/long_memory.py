@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from models.rnn import simple_rnn
 from models.rnn.lstm_gates import lstm_forward
-from core.workers import run_side_by_side
+from core.jobs import run_side_by_side
 
 KINDS = ("simple RNN", "LSTM")
 FORGET_BIAS, INPUT_BIAS = 5.0, -2.0
@@ -214,7 +214,7 @@ def race(lengths: int | Sequence[int], hidden_size: int = 16, train_size: int = 
     """Train a simple RNN and an LSTM on the task at each length T; their test accuracy, updates and seconds.
 
     The runs are independent, so they train side by side in worker
-    processes (:func:`core.workers.run_side_by_side`), the longest first.
+    processes of the job cluster (:func:`core.jobs.run_side_by_side`), the longest first.
     """
     lengths = [lengths] if isinstance(lengths, int) else sorted(set(lengths), reverse=True)
     runs = [(length, kind, hidden_size, train_size, test_size, seed, fit_options)

@@ -6,8 +6,17 @@ from dataclasses import asdict
 from core.artifacts import Artifact
 from core.cache import ArtifactSpec
 from core.settings import quick_mode
-from data.text import DEFAULT_CORPUS, corpus_checksum, corpus_datasets
+from data.text import DEFAULT_CORPUS, MILLION_WORDS, corpus_checksum, corpus_datasets
 from models.word2vec.config import ARCHITECTURES, QUICK_DOCUMENTS, MapSettings, default_config
+
+
+DEFAULT_CORPUS_SECONDS = 300.0
+"""word2vec's training on the default corpus on 2 CPU cores; other corpora's are estimated from their size."""
+
+
+def training_seconds(corpus: str) -> float:
+    return DEFAULT_CORPUS_SECONDS * MILLION_WORDS.get(corpus, MILLION_WORDS[DEFAULT_CORPUS]) / MILLION_WORDS[
+        DEFAULT_CORPUS]
 
 
 def model_spec(architecture: str, corpus: str) -> ArtifactSpec:
@@ -28,7 +37,8 @@ def word2vec_model(architecture: str, corpus: str = DEFAULT_CORPUS) -> Artifact:
     return Artifact(name=f"word2vec-{architecture}" + ("" if corpus == DEFAULT_CORPUS else f"-{corpus}"),
                     description=f"word2vec {ARCHITECTURES[architecture]} on the {corpus} corpus",
                     spec=lambda: model_spec(architecture, corpus), build="models.word2vec.model:trained_model",
-                    arguments=(architecture, corpus), data=corpus_datasets(corpus))
+                    arguments=(architecture, corpus), data=corpus_datasets(corpus),
+                    estimate=training_seconds(corpus))
 
 
 def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSettings = MapSettings()) -> Artifact:
@@ -36,7 +46,7 @@ def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSetti
     return Artifact(name=f"word-map-{architecture}",
                     description=f"default t-SNE map of the word2vec {ARCHITECTURES[architecture]} vectors ({corpus})",
                     spec=lambda: map_spec(architecture, corpus, settings), build="models.word2vec.word_map:trained_map",
-                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus))
+                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=15.0)
 
 
 WORD2VEC_MODELS = tuple(word2vec_model(architecture) for architecture in ARCHITECTURES)
