@@ -60,9 +60,9 @@ def follow(board: JobBoard, artifacts: Sequence[Artifact], out=sys.stdout) -> li
                     failed.append(artifact.name)
                 pending.remove(artifact)
         if pending:
-            status = next((s for s in map(board.status, (a.key for a in pending)) if s.state == "running"), None)
-            if status is not None:
-                name = next(a.name for a in pending if a.key == status.key)
+            running = [(a.name, s) for a, s in ((a, board.status(a.key)) for a in pending) if s.state == "running"]
+            if running:
+                name, status = running[0]
                 left = f", {duration(status.remaining)} left" if status.remaining is not None else ""
                 out.write(f"\r{bar(name, status.fraction, status.message + left)}")
             else:
