@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -109,13 +110,14 @@ def _train_in_process(root: str, counter: str) -> None:
 
 def test_two_processes_training_the_same_model_train_it_once(tmp_path):
     counter = tmp_path / "count.txt"
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_train_in_process, args=(str(tmp_path / "cache"), str(counter))) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=240)  # spawned interpreters start slowly while the job cluster trains
-        assert worker.exitcode == 0
+    tests = Path(__file__).resolve().parent
+    code = (f"import sys; sys.path[:0] = [{str(tests.parent)!r}, {str(tests)!r}]; "
+            f"from test_model_cache import _train_in_process; "
+            f"_train_in_process({str(tmp_path / 'cache')!r}, {str(counter)!r})")
+    # Separate interpreters (not multiprocessing's spawn, whose start depends on the state of the test process).
+    trainers = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(3)]
+    for trainer in trainers:
+        assert trainer.wait(timeout=240) == 0
     assert counter.read_text().count("trained") == 1
     verify(ModelCache(tmp_path / "cache").path(ArtifactSpec("shared")))
 

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -68,6 +69,11 @@ def served(job_cluster, tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, ML_ATLAS_QUICK="1", ML_ATLAS_MODEL_DIR=str(folder / "models"))
     assert env.get("ML_ATLAS_SCHEDULER"), "the job_cluster fixture sets ML_ATLAS_SCHEDULER"
+    # The models the sessions use are trained first (as jobs), so the test is about the proxy and the replicas:
+    # behind earlier tests' trainings on the one training worker, a page's own job could outlast its timeouts.
+    trained = subprocess.run([sys.executable, "-m", "models", "train", "digits-cnn", "sentiment-baseline"],
+                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert trained.returncode == 0, trained.stdout[-2000:] + trained.stderr[-2000:]
     log_path = folder / "serve-cluster.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(["bash", "scripts/serve-cluster", "2", "--port", str(port)], cwd=PROJECT_ROOT,
