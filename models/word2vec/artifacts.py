@@ -46,7 +46,7 @@ def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSetti
     return Artifact(name=f"word-map-{architecture}",
                     description=f"default t-SNE map of the word2vec {ARCHITECTURES[architecture]} vectors ({corpus})",
                     spec=lambda: map_spec(architecture, corpus, settings), build="models.word2vec.word_map:trained_map",
-                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=15.0)
+                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=10.0)
 
 
 WORD2VEC_MODELS = tuple(word2vec_model(architecture) for architecture in ARCHITECTURES)
