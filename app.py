@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. The navigation is built from
 import streamlit as st
 
 from components.catalog import GROUPS, PAGES
+from components.feedback import report_unexpected_errors
 from components.shell import import_heavy_libraries_in_background, keep_models_warm_between_runs
 from core.cache import ModelCache
 from core.settings import quick_mode
@@ -26,5 +27,6 @@ for group in GROUPS:
     if pages:
         navigation[group] = pages
 
-st.navigation(navigation).run()
+with report_unexpected_errors():
+    st.navigation(navigation).run()
 import_heavy_libraries_in_background()  # after the page is drawn, so the first page is not kept waiting

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from components.feedback import errors_reported
 from components.progress import StreamlitProgress
 from core.errors import InputError
 from core.jobs import Job, JobBoard, JobFailed, JobStatus, duration, job_board
@@ -77,6 +78,7 @@ def _follow_in_place(board: JobBoard, job: Job, heading: str | None, done: str) 
 
 
 @st.fragment(run_every=1.0)
+@errors_reported
 def job_panel(key: str, heading: str) -> None:
     """A job's state, refreshed every second; when it ends, the whole page runs again to show the result."""
     status = board_or_explain().status(key)

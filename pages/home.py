@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.catalog import GROUPS, PAGES
+from components.feedback import errors_reported
 from core.jobs import JobFailed, job_board
 from models.artifacts import BY_NAME
 
@@ -22,6 +23,7 @@ def job_status():
 
 
 @st.fragment(run_every=5.0)
+@errors_reported
 def cards() -> None:
     """The cards, refreshed every 5 s while the warm start trains the models."""
     status_of = job_status() if not all(BY_NAME[name].is_trained() for p in PAGES for name in p.models) else None
