@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.catalog import GROUPS, PAGES
 from components.feedback import report_unexpected_errors
-from components.shell import import_heavy_libraries_in_background, keep_models_warm_between_runs
+from components.shell import clean_model_cache, import_heavy_libraries_in_background, keep_models_warm_between_runs
 from core.cache import ModelCache
 from core.settings import quick_mode
 
@@ -20,6 +20,7 @@ if not ModelCache().writable():
     st.warning(f"The model cache folder {ModelCache().root} is not writable: models are trained in memory and "
                "retrained after every restart. Set ML_ATLAS_MODEL_DIR to a writable folder.",
                icon=":material/folder_off:")
+clean_model_cache()
 
 navigation = {"": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)]}
 for group in GROUPS:

@@ -7,6 +7,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import script_runner
 
+from core.cache import ModelCache
+
 
 def ensure_app_navigation() -> None:
     """Rerun a page through ``app.py`` when Streamlit ran it on its own.
@@ -60,3 +62,12 @@ def import_heavy_libraries_in_background() -> threading.Thread:
     thread = threading.Thread(target=import_all, name="ml-atlas-imports", daemon=True)
     thread.start()
     return thread
+
+
+@st.cache_resource(show_spinner=False)
+def clean_model_cache() -> list:
+    """Once per server process: remove what crashed trainings left in the model cache (see ``clean_leftovers``).
+
+    A deployment on an external Dask cluster never runs ``python -m models cluster``, which cleans too.
+    """
+    return ModelCache().clean_leftovers()

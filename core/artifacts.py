@@ -11,17 +11,20 @@ declarations without waiting for a heavy import.
 ``build`` is ``"module:function"``; the function is called as
 ``function(*arguments, progress=progress)`` and returns the artifact from the
 model cache, training and saving it first when the cache lacks it
-(:meth:`core.cache.ModelCache.get_or_train`).
+(:meth:`core.cache.ModelCache.get_or_train`). An artifact declared as a fit (a result of a
+page's settings) is written as a bounded one: it shares the disk budget of such results, and the
+least recently used of them are removed past it (:func:`core.cache.bounded`).
 """
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from core.cache import ArtifactSpec, ModelCache
+from core.cache import ArtifactSpec, ModelCache, bounded
 from core.jobs import FIT, TRAINING, Job, JobKind
 from core.progress import TrainingProgress
 
@@ -47,7 +50,7 @@ class Artifact:
     estimate: float = 60.0
     """Seconds its full training takes on 2 CPU cores (what a page states before it starts; warm-start order)."""
     kind: JobKind = TRAINING
-    """A model's training by default; a result of a page's settings kept in the cache is a fit."""
+    """A model's training by default; a result of a page's settings kept in the cache is a fit (a bounded artifact)."""
 
     @property
     def key(self) -> str:
@@ -59,13 +62,19 @@ class Artifact:
 
     def train(self, progress: TrainingProgress | None = None) -> Any:
         """Train it into the cache unless it is there already; return it loaded."""
-        return self._builder()(*self.arguments, progress=progress)
+        with self._cache_rule():
+            return self._builder()(*self.arguments, progress=progress)
 
     def load(self) -> Any:
         """The artifact from the cache; :class:`NotTrained` if it is not there."""
         if not self.is_trained():
             raise NotTrained(f"{self.name} is not trained yet: run `python -m models train {self.name}`.")
-        return self._builder()(*self.arguments)
+        with self._cache_rule():  # a damaged artifact is rebuilt while loading: under the same rule
+            return self._builder()(*self.arguments)
+
+    def _cache_rule(self) -> AbstractContextManager:
+        """A fit is written as a bounded artifact (removed when least recently used past the budget); a model is kept."""
+        return bounded(self.key) if self.kind == FIT else nullcontext()
 
     def _builder(self) -> Callable[..., Any]:
         module, _, function = self.build.partition(":")

@@ -8,7 +8,8 @@
 ``train`` submits the same jobs the app does: to ``ML_ATLAS_SCHEDULER`` when it is set,
 else to a local cluster it starts, and draws their progress on the terminal. ``cluster
 --warm-start`` queues every artifact missing from the cache as soon as the cluster is up,
-quickest first, so the first visitors find models ready or in progress.
+quickest first, so the first visitors find models ready or in progress. ``cluster`` first removes
+from the model cache the folders that crashed trainings left (:meth:`core.cache.ModelCache.clean_leftovers`).
 
 It is given the artifact declarations (``models/artifacts.py``) and knows nothing of
 any model family. TensorFlow's C++ log lines are silenced unless ``--verbose`` is given.
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.artifacts import Artifact
+from core.cache import ModelCache
 from core.jobs import JobBoard, JobFailed, duration, job_board
 
 QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "ABSL_MIN_LOG_LEVEL": "3"}
@@ -97,6 +99,10 @@ def main(artifacts: Sequence[Artifact], argv: list[str] | None = None) -> int:
         return 0
     if args.command == "cluster":
         from core.cluster import serve
+
+        removed = ModelCache().clean_leftovers()  # before any job runs: what crashed trainings left
+        if removed:
+            print(f"model cache: removed {len(removed)} folders left by crashed processes", flush=True)
 
         boards = []  # the warm start's board holds its jobs' futures while the cluster runs
 

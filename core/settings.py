@@ -19,6 +19,16 @@ FIT_WORKERS_VARIABLE = "ML_ATLAS_FIT_WORKERS"
 TRAINING_MEMORY_VARIABLE = "ML_ATLAS_TRAINING_MEMORY"
 FIT_MEMORY_VARIABLE = "ML_ATLAS_FIT_MEMORY"
 TRAINING_THREADS_VARIABLE = "ML_ATLAS_TRAINING_THREADS"
+FIT_CACHE_VARIABLE = "ML_ATLAS_FIT_CACHE_MB"
+LOCK_WAIT_VARIABLE = "ML_ATLAS_LOCK_WAIT"
+FIT_CACHE_MB = 2048
+"""Default disk budget of the results of a page's settings in the model cache (MB).
+
+Such a result is small (a comparison's or grid search's JSON: kilobytes; a Prophet fit: under a
+megabyte; a word map: a few megabytes; a word2vec model of an upload: tens of megabytes), so
+2 GB keeps thousands of recent combinations, and still fits beside the pre-trained models on a
+small server's disk.
+"""
 _TRUE = ("1", "true", "yes")
 
 
@@ -78,6 +88,18 @@ def training_threads() -> int:
     which stays with the app and the short fits)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, int(os.environ.get(TRAINING_THREADS_VARIABLE) or cores - 1))
+
+
+def fit_cache_bytes() -> int:
+    """Bytes the model cache keeps of results of a page's settings before it removes the least recently used
+    (``ML_ATLAS_FIT_CACHE_MB``, default :data:`FIT_CACHE_MB`). Pre-trained models do not count and are never removed."""
+    return max(0, int(os.environ.get(FIT_CACHE_VARIABLE) or FIT_CACHE_MB)) * 1024 * 1024
+
+
+def lock_wait_seconds(default: float) -> float:
+    """Seconds a process waits for another one's training of the same artifact before it gives up
+    (``ML_ATLAS_LOCK_WAIT``; the model cache's ``default`` covers the longest training a job allows)."""
+    return max(0.0, float(os.environ.get(LOCK_WAIT_VARIABLE) or default))
 
 
 def job_settings() -> dict[str, str]:

@@ -7,7 +7,8 @@ import pytest
 from components.artifact_store import ArtifactStore
 from conftest import PROJECT_ROOT
 from core.artifacts import Artifact, InMemoryArtifact, NotTrained
-from core.cache import ArtifactSpec, ModelCache
+from core.cache import ArtifactSpec, ModelCache, verify
+from core.jobs import FIT, TRAINING, JobKind
 from models.artifacts import BY_NAME, PRETRAINED
 
 
@@ -22,9 +23,9 @@ def build_numbers(size, progress=None):
     return ModelCache().get_or_train(ArtifactSpec("numbers", {"size": size}), train, load, progress)
 
 
-def numbers(size: int) -> Artifact:
+def numbers(size: int, kind: JobKind = TRAINING) -> Artifact:
     return Artifact("numbers", "numbers", spec=lambda: ArtifactSpec("numbers", {"size": size}),
-                    build=f"{__name__}:build_numbers", arguments=(size,))
+                    build=f"{__name__}:build_numbers", arguments=(size,), kind=kind)
 
 
 def test_an_artifact_trains_once_then_loads_from_the_cache(monkeypatch, tmp_path):
@@ -36,6 +37,35 @@ def test_an_artifact_trains_once_then_loads_from_the_cache(monkeypatch, tmp_path
     assert artifact.train() == [0, 1, 2]
     assert artifact.is_trained() and artifact.load() == [0, 1, 2]
     assert numbers(4).key != artifact.key and not numbers(4).is_trained()
+
+
+def test_a_fit_kept_in_the_cache_counts_against_the_results_budget_and_a_model_does_not(monkeypatch, tmp_path):
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
+    monkeypatch.setenv("ML_ATLAS_FIT_CACHE_MB", "0")
+    model, earlier_fit, later_fit = numbers(3), numbers(4, FIT), numbers(5, FIT)
+    assert model.train() == [0, 1, 2] and earlier_fit.train() == [0, 1, 2, 3]
+    assert earlier_fit.is_trained(), "the result just written stays, even past the budget"
+    assert later_fit.train() == [0, 1, 2, 3, 4]
+    assert not earlier_fit.is_trained() and later_fit.is_trained() and model.is_trained()
+    assert verify(tmp_path / later_fit.key)["bounded"] is True
+    assert verify(tmp_path / model.key)["bounded"] is False
+
+
+def test_the_cluster_command_first_removes_what_crashed_trainings_left(tmp_path):
+    models = tmp_path / "models"
+    leftovers = [models / ".tmp-digits-cnn-0123456789abcdef-k3x_9q2a", models / ".trash-digits-cnn-1-2"]
+    for folder in leftovers:
+        folder.mkdir(parents=True)
+        (folder / "weights.keras").write_bytes(b"half a model")
+    ended = subprocess.Popen(["true"])  # a parent that has ended: the cluster stops as soon as it is up
+    ended.wait()
+    result = subprocess.run([sys.executable, "-m", "models", "cluster", "--parent-pid", str(ended.pid)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+                            env={"PATH": "/usr/bin:/bin", "ML_ATLAS_MODEL_DIR": str(models),
+                                 "ML_ATLAS_TRAINING_SLOTS": "1", "ML_ATLAS_FIT_WORKERS": "1"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "removed 2 folders left by crashed processes" in result.stdout
+    assert not any(folder.exists() for folder in leftovers)
 
 
 def test_every_declared_artifact_has_a_unique_name_and_key():

@@ -36,3 +36,14 @@ def test_the_heavy_libraries_are_imported_once_in_the_background():
     assert thread is shell.import_heavy_libraries_in_background()  # once per process
     thread.join(timeout=120)
     assert not thread.is_alive() and all(name in sys.modules for name in shell.HEAVY_LIBRARIES)
+
+
+def test_the_app_removes_what_crashed_trainings_left_in_the_model_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
+    left = [tmp_path / ".tmp-digits-cnn-0123456789abcdef-x1y2z3", tmp_path / ".trash-digits-cnn-1-2"]
+    for folder in left:
+        (folder / "weights").mkdir(parents=True)
+    shell.clean_model_cache.clear()
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
+    assert not app.exception
+    assert not any(folder.exists() for folder in left)
