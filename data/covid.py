@@ -15,6 +15,7 @@ import pandas as pd
 
 from data.locate import Locator, Progress, dataset_dir
 from data.registry import Download
+from data.unpack import UnusableDownload
 
 INDEX_FILES = {
     "containment_health": "oxcgrt_containment_health_index.csv",
@@ -114,14 +115,18 @@ def unpack_oxcgrt_national(fetched: Path, staging: Path, download: Download) -> 
     """Keep the header and NAT_TOTAL rows of an OxCGRT time-series CSV; drop trailing date columns empty for all of them.
 
     The kept text is written back unchanged (the publisher's CSV quotes nothing),
-    so the result matches the mirror's file byte for byte.
+    so the result matches the mirror's file byte for byte. Read row by row: only
+    the national rows are held.
     """
     with open(fetched, newline="", encoding="utf-8") as fh:
-        header, *rows = list(csv.reader(fh))
-    jurisdiction = header.index("Jurisdiction")
-    national = [row for row in rows if row[jurisdiction] == "NAT_TOTAL"]
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        if "Jurisdiction" not in header:
+            raise UnusableDownload(f"{download.url} is not an OxCGRT time series: its header has no Jurisdiction column.")
+        jurisdiction = header.index("Jurisdiction")
+        national = [row for row in reader if len(row) > jurisdiction and row[jurisdiction] == "NAT_TOTAL"]
     if not national:
-        raise ValueError(f"{download.url} has no NAT_TOTAL rows")
+        raise UnusableDownload(f"{download.url} has no NAT_TOTAL rows")
     width = len(header)
     while width > jurisdiction + 1 and all(len(row) < width or row[width - 1] == "" for row in national):
         width -= 1
@@ -142,10 +147,13 @@ def unpack_google_mobility_national(fetched: Path, staging: Path, download: Down
     chunks = pd.read_csv(fetched, dtype=str, keep_default_na=False, chunksize=500_000,
                          usecols=lambda c: c in _GOOGLE_KEEP or c in _GOOGLE_SUBNATIONAL)
     for chunk in chunks:
+        absent = [c for c in _GOOGLE_KEEP if c not in chunk]
+        if absent:
+            raise UnusableDownload(f"{download.url} is not Google's mobility report: it has no {', '.join(absent)} column.")
         national = (chunk[[c for c in _GOOGLE_SUBNATIONAL if c in chunk]] == "").all(axis=1)
         kept.append(chunk.loc[national, list(_GOOGLE_KEEP)])
     table = pd.concat(kept, ignore_index=True)
     if table.empty:
-        raise ValueError(f"{download.url} has no national rows")
+        raise UnusableDownload(f"{download.url} has no national rows")
     table = table.sort_values(["country_region_code", "date"], kind="stable")
     table.to_csv(staging / (download.target or Path(download.url).name), index=False, lineterminator="\n")

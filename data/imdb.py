@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ import pandas as pd
 
 from data.locate import Locator, Progress, dataset_dir
 from data.registry import Download
+from data.unpack import UnusableDownload, tar_gz_files
 
 SPLITS = ("train", "test")
 SHUFFLE_SEED = 2011
@@ -41,15 +41,19 @@ def unpack_archive(fetched: Path, staging: Path, download: Download) -> None:
     unlabelled ``train/unsup`` reviews and the bag-of-words files are skipped.
     """
     reviews: dict[tuple[str, str, int], str] = {}
-    with tarfile.open(fetched, "r:gz") as archive:
-        for member in archive:
-            match = _MEMBER.match(member.name)
-            if not match or not member.isfile():
-                continue
+    for member, content in tar_gz_files(fetched, download):
+        match = _MEMBER.match(member.name)
+        if match:
             split, polarity, index, _rating = match.groups()
-            reviews[(split, polarity, int(index))] = archive.extractfile(member).read().decode("utf-8")
+            reviews[(split, polarity, int(index))] = content.read().decode("utf-8")
     for split in SPLITS:
         count = sum(1 for key in reviews if key[0] == split and key[1] == "pos")
+        missing = [f"{split}/{polarity}/{k}_*.txt" for k in range(count) for polarity in ("pos", "neg")
+                   if (split, polarity, k) not in reviews]
+        if count == 0 or missing:
+            lacking = ", ".join(missing[:3]) + (f" and {len(missing) - 3:,} more" if len(missing) > 3 else "")
+            raise UnusableDownload(f"the archive {download.url} is not the whole data set: "
+                                   f"it lacks {lacking or f'every {split} review'}.")
         with gzip.open(staging / f"imdb_{split}.csv.gz", "wt", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["text", "label"])

@@ -9,24 +9,35 @@ Resolution order for a data set ``key`` (first place holding every file wins):
 4. a download from the publisher's URL into that cache, with progress.
 
 Every file is checked against its sha256 before use; a mismatch raises
-:class:`ChecksumMismatch` instead of silently using wrong data.
+:class:`ChecksumMismatch` instead of silently using wrong data. A converted
+download's checksums are recorded in the download root's ``.records/``, where no
+archive member can reach. Downloads are size-limited, one data set is downloaded
+by one caller at a time (a lock file in the download root), and any failure of a
+download becomes a :class:`DatasetMissing` saying why (the full error is logged).
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib
 import json
+import logging
+import os
 import shutil
 import tempfile
+import threading
+import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.cache import sha256_of
 from core.errors import DataError
 from core.settings import DATA_DIR_VARIABLE, PROJECT_ROOT, cache_root, data_dir, offline
-from data.registry import DATASETS, Dataset
+from data.registry import DATASETS, Dataset, Download
+from data.unpack import UnusableDownload
 
 
 Progress = Callable[[int, int | None, str], None]
@@ -39,6 +50,23 @@ class DatasetMissing(DataError):
 
 class ChecksumMismatch(DataError):
     pass
+
+
+DOWNLOAD_LIMIT = 2 << 30
+"""Bytes a download may have (2 GiB) when the registry does not know its size: twice the largest one ML Atlas
+makes, Google's Global_Mobility_Report.csv (about 1 GB). A download of a file whose size the registry gives may
+have exactly that size: more cannot match its checksum. Streaming stops as soon as the limit is passed."""
+
+DOWNLOAD_LOCK_WAIT = 600.0
+"""Seconds a caller waits for another session's download of the same data set (10 minutes): long enough for
+the downloads the pages need (IMDB's 84 MB, WikiText-103's 181 MB) on a slow link; past it, the caller is told
+to try again rather than hanging with a page that never loads."""
+
+RECORDS_FOLDER = ".records"
+"""The download root's folder of checksums recorded for converted downloads, one ``<key>.sha256.json`` each.
+It is beside the data set folders, never inside one, so no archive member can write or replace a record."""
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,33 +92,42 @@ class Locator:
         dirs.append(self.download_root / dataset.key)
         return dirs
 
-
-_verified: dict[tuple[str, int, int], bool] = {}
-DERIVED_CHECKSUMS = ".derived-sha256.json"
-"""Written beside files that a download converted (e.g. a tar of text files into
-one CSV): their bytes differ from the mirror's, so they are checked against the
-checksums recorded when they were made."""
+    def record(self, dataset: Dataset) -> Path:
+        """Where the checksums of ``dataset``'s converted download are recorded."""
+        return self.download_root / RECORDS_FOLDER / f"{dataset.key}.sha256.json"
 
 
-def _expected_checksums(dataset: Dataset, folder: Path) -> dict[str, str]:
-    recorded = folder / DERIVED_CHECKSUMS
-    if recorded.is_file():
-        return json.loads(recorded.read_text())
-    return {f.path: f.sha256 for f in dataset.files}
+def _converted(dataset: Dataset) -> bool:
+    """Whether a download of ``dataset`` is a conversion, checked against the checksums recorded when it was made."""
+    return any(d.derived for d in dataset.downloads)
 
 
-def _verify(dataset: Dataset, folder: Path) -> None:
+_checksums: dict[tuple[int, int, int, int], str] = {}
+"""The sha256 of each version of a data file read so far, so an unchanged file is not read again. A version is
+the file (device and inode, which a rename keeps) with its size and modification time: a rewritten or replaced
+file is read again. Shared by every session's thread, so only touched under ``_checksums_lock``."""
+_checksums_lock = threading.Lock()
+
+
+def _file_sha256(path: Path) -> str:
+    stat = path.stat()
+    version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    with _checksums_lock:
+        known = _checksums.get(version)
+    if known is None:
+        known = sha256_of(path)  # outside the lock: sessions checking other files need not wait
+        with _checksums_lock:
+            _checksums[version] = known
+    return known
+
+
+def _verify(dataset: Dataset, folder: Path, expected: dict[str, str | None]) -> None:
     """Raise ChecksumMismatch unless every file in ``folder`` has its expected sha256."""
-    expected = _expected_checksums(dataset, folder)
     for f in dataset.files:
-        path = folder / f.path
-        stat = path.stat()
-        memo = (str(path), stat.st_size, stat.st_mtime_ns)
-        if _verified.get(memo):
-            continue
         if expected.get(f.path) is None:
             continue  # no published checksum and none recorded: a copy the user put there unpacked
-        actual = sha256_of(path)
+        path = folder / f.path
+        actual = _file_sha256(path)
         if actual != expected[f.path]:
             raise ChecksumMismatch(
                 f"{path} does not match its checksum (expected sha256 {expected[f.path][:12]}..., "
@@ -98,26 +135,56 @@ def _verify(dataset: Dataset, folder: Path) -> None:
                 f"The file is damaged or a different version: delete it and let ML Atlas fetch it again, "
                 f"or put the published file there."
             )
-        _verified[memo] = True
+
+
+def _published(dataset: Dataset) -> dict[str, str | None]:
+    return {f.path: f.sha256 for f in dataset.files}
+
+
+def _in_place(dataset: Dataset, locator: Locator, folder: Path) -> dict[str, str | None] | None:
+    """If ``folder`` holds every file of ``dataset``, the sha256 each must have (``None``: none published); else None.
+
+    A converted download counts as in place only with its record, written by
+    :func:`_download` after the files: without one it is a download that did
+    not finish, or one an older ML Atlas made, and it is made again.
+    """
+    if not all((folder / f.path).is_file() for f in dataset.files):
+        return None
+    if folder == locator.download_root / dataset.key and _converted(dataset):
+        try:
+            return json.loads(locator.record(dataset).read_text())
+        except (OSError, ValueError):
+            return None
+    return _published(dataset)
 
 
 def dataset_dir(key: str, locator: Locator | None = None, progress: Progress | None = None) -> Path:
-    """The verified folder holding data set ``key``, downloading it if needed."""
+    """The verified folder holding data set ``key``, downloading it if needed.
+
+    Downloads of one data set are serialised by a lock in the download root: a
+    caller that waited for another's download finds it in place and uses it.
+    """
     dataset = DATASETS[key]
     locator = locator or Locator.default()
     for folder in locator.candidates(dataset):
-        if all((folder / f.path).is_file() for f in dataset.files):
-            _verify(dataset, folder)
+        expected = _in_place(dataset, locator, folder)
+        if expected is not None:
+            _verify(dataset, folder, expected)
             return folder
-    if locator.allow_download and dataset.downloads:
-        target = locator.download_root / dataset.key
-        try:
-            _download(dataset, target, progress)
-        except (OSError, ValueError) as error:
-            raise DatasetMissing(missing_message(dataset, locator, reason=str(error))) from error
-        _verify(dataset, target)
-        return target
-    raise DatasetMissing(missing_message(dataset, locator))
+    if not (locator.allow_download and dataset.downloads):
+        raise DatasetMissing(missing_message(dataset, locator))
+    target = locator.download_root / dataset.key
+    try:
+        with download_lock(locator.download_root, dataset.key):
+            expected = _in_place(dataset, locator, target)
+            if expected is None:  # else another caller downloaded it while we waited for the lock
+                _download(dataset, locator, progress)
+                expected = _in_place(dataset, locator, target)
+            _verify(dataset, target, expected)
+    except (OSError, ValueError) as error:
+        _log.warning("Downloading the data set %s failed", key, exc_info=True)
+        raise DatasetMissing(missing_message(dataset, locator, reason=str(error))) from error
+    return target
 
 
 def missing_message(dataset: Dataset, locator: Locator, reason: str | None = None) -> str:
@@ -134,44 +201,129 @@ def missing_message(dataset: Dataset, locator: Locator, reason: str | None = Non
     return text
 
 
-def _download(dataset: Dataset, target: Path, progress: Progress | None) -> None:
-    """Fetch every download of ``dataset`` and unpack it into ``target`` atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dataset.key}-", dir=target.parent))
+@contextmanager
+def download_lock(download_root: Path, key: str) -> Iterator[None]:
+    """Hold the lock on downloading data set ``key`` into ``download_root``, waiting up to DOWNLOAD_LOCK_WAIT."""
+    download_root.mkdir(parents=True, exist_ok=True)
+    with open(download_root / f".{key}.lock", "w") as handle:
+        deadline = time.monotonic() + DOWNLOAD_LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"another session has been downloading '{key}' for over {DOWNLOAD_LOCK_WAIT:.0f} s "
+                        f"(the wait limit); try again when it has finished."
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _staging_folders(download_root: Path, key: str) -> list[Path]:
+    """The staging folders of ``key``'s downloads: ``.<key>-`` and tempfile's 8 random characters.
+
+    The exact length keeps another data set's (``.<key>-more-...``) out.
+    """
+    return list(download_root.glob(f".{key}-" + "?" * 8))
+
+
+def _download(dataset: Dataset, locator: Locator, progress: Progress | None) -> None:
+    """Fetch every download of ``dataset`` and unpack it into place atomically; hold its download lock.
+
+    Everything happens in a staging folder: ``fetched`` (each download in turn)
+    and ``files/``, which the unpack functions fill and which is renamed into place.
+    """
+    root, target, record = locator.download_root, locator.download_root / dataset.key, locator.record(dataset)
+    for stale in _staging_folders(root, dataset.key):  # left by a download that crashed: we hold the lock
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dataset.key}-", dir=root))
     try:
+        files, fetched = staging / "files", staging / "fetched"
+        files.mkdir()
         for download in dataset.downloads:
-            fetched = staging / ".fetched"
-            fetch(download.url, fetched, progress)
-            if download.sha256 and sha256_of(fetched) != download.sha256:
-                raise ChecksumMismatch(f"{download.url} served a file whose sha256 is not the published one.")
-            module, function = download.unpack.split(":")
-            getattr(importlib.import_module(module), function)(fetched, staging, download)
-            fetched.unlink(missing_ok=True)
-        missing = [f.path for f in dataset.files if not (staging / f.path).is_file()]
+            _fetch_and_unpack(dataset, download, fetched, files, progress)
+        missing = [f.path for f in dataset.files if not (files / f.path).is_file()]
         if missing:
-            raise ValueError(f"the download did not contain {', '.join(missing)}")
-        if any(d.derived for d in dataset.downloads):
-            checksums = {f.path: sha256_of(staging / f.path) for f in dataset.files}
-            (staging / DERIVED_CHECKSUMS).write_text(json.dumps(checksums, indent=1))
-        _verify(dataset, staging)
+            raise UnusableDownload(f"the download did not contain {', '.join(missing)}")
+        if _converted(dataset):
+            checksums = {f.path: _file_sha256(files / f.path) for f in dataset.files}
+        else:
+            _verify(dataset, files, _published(dataset))
+        record.unlink(missing_ok=True)
         if target.exists():
             shutil.rmtree(target)
-        staging.rename(target)
+        files.rename(target)
+        if _converted(dataset):  # recorded once the files are in place; until then they count as not there
+            record.parent.mkdir(exist_ok=True)
+            written = staging / "record"
+            written.write_text(json.dumps(checksums, indent=1))
+            os.replace(written, record)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def fetch(url: str, destination: Path, progress: Progress | None = None, timeout: float = 30.0) -> None:
-    """Stream ``url`` into ``destination``, reporting progress per 256 KiB block."""
+def _fetch_and_unpack(dataset: Dataset, download: Download, fetched: Path, files: Path,
+                      progress: Progress | None) -> None:
+    """One download into ``files``; any failure of the publisher's bytes becomes an UnusableDownload naming it."""
+    try:
+        fetch(download.url, fetched, _download_limit(dataset, download), progress)
+        if download.sha256 and sha256_of(fetched) != download.sha256:
+            raise ChecksumMismatch(f"{download.url} served a file whose sha256 is not the published one.")
+        module, function = download.unpack.split(":")
+        getattr(importlib.import_module(module), function)(fetched, files, download)
+    except (DataError, UnusableDownload):
+        raise
+    except Exception as error:  # noqa: BLE001 - the bytes are untrusted and parsed by zipfile, tarfile, gzip, csv,
+        # pandas and http.client, whose failures are no closed set (zipfile alone raises BadZipFile, zlib.error,
+        # EOFError, RuntimeError for an encrypted member and NotImplementedError for an unknown compression).
+        raise UnusableDownload(
+            f"{download.url} could not be fetched and unpacked ({type(error).__name__}: {error})."
+        ) from error
+    finally:
+        fetched.unlink(missing_ok=True)
+
+
+def _download_limit(dataset: Dataset, download: Download) -> tuple[int, str]:
+    """The bytes ``download`` may have, and why: its file's size when the registry gives it, else DOWNLOAD_LIMIT."""
+    sizes = {f.sha256: f.size for f in dataset.files if f.sha256 and f.size}
+    if download.sha256 in sizes:
+        return sizes[download.sha256], "the published file's size"
+    return DOWNLOAD_LIMIT, "twice the largest download ML Atlas makes"
+
+
+def fetch(url: str, destination: Path, limit: tuple[int, str], progress: Progress | None = None,
+          timeout: float = 30.0) -> None:
+    """Stream ``url`` into ``destination``, reporting progress per 256 KiB block.
+
+    ``limit`` is the most bytes accepted and why. A response announcing more is
+    refused before its body is read; one without a length is cut off at the
+    first byte past the limit; one that ends before the length it announced is
+    refused too (``http.client`` does not complain).
+    """
+    most, why = limit
     request = urllib.request.Request(url, headers={"User-Agent": "ml-atlas"})
     with urllib.request.urlopen(request, timeout=timeout) as response, open(destination, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None
+        if total and total > most:
+            raise UnusableDownload(f"{url} announces {total:,} bytes; the limit is {most:,} bytes ({why}), "
+                                   f"so it was not downloaded.")
         done = 0
-        while block := response.read(1 << 18):
-            out.write(block)
+        while block := response.read(min(1 << 18, most + 1 - done)):
             done += len(block)
+            if done > most:
+                raise UnusableDownload(f"{url} sent more than {most:,} bytes; the limit is {most:,} bytes ({why}), "
+                                       f"so the download was stopped.")
+            out.write(block)
             if progress:
                 progress(done, total, url)
+        if total and done < total:
+            raise UnusableDownload(f"{url} ended after {done:,} of the {total:,} bytes it announced: "
+                                   f"the connection was cut; try again.")
 
 
 def dataset_checksum(key: str) -> str:

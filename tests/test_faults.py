@@ -1,4 +1,8 @@
 """Faults outside the user's control: damaged or missing data files get a message on the page, not a traceback."""
+import http.server
+import threading
+from dataclasses import replace
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -6,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from components.catalog import PROJECT_ROOT
 from core import settings
 from data import locate
+from data.registry import DATASETS
 
 ELASTICITY = str(PROJECT_ROOT / "pages" / "price_elasticity.py")
 
@@ -52,3 +57,32 @@ def test_uploads_still_work_when_the_data_set_is_missing(no_shared_mirror):
     app.file_uploader[0].set_value(("d.csv", b"price,quantity\n1,10\n2,7\n3,6\n4,5\n", "text/csv")).run()
     assert not app.exception
     assert any(m.label == "PED (b)" for m in app.metric)
+
+
+def test_a_download_cut_short_is_explained_on_the_page(no_shared_mirror, monkeypatch):
+    """The publisher announces the whole file and closes after a few bytes: the page says so, no traceback."""
+
+    class CutShort(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server name
+            self.send_response(200)
+            self.send_header("Content-Length", "2180")
+            self.end_headers()
+            self.wfile.write(b"Year,Quarter")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CutShort)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.delenv("ML_ATLAS_OFFLINE")
+        beef = DATASETS["beef"]
+        url = f"http://127.0.0.1:{server.server_address[1]}/beef.csv"
+        monkeypatch.setitem(DATASETS, "beef", replace(beef, downloads=(replace(beef.downloads[0], url=url),)))
+        app = run_page()
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = " ".join(e.value for e in app.error)
+    assert "The automatic download failed" in message and "ended after 12 of the 2,180 bytes" in message
+    assert not app.metric
