@@ -110,6 +110,16 @@ PAGES: tuple[PageCard, ...] = (
         data="generated sequences; IMDB reviews for the LSTM gates",
     ),
     PageCard(
+        script="pages/pos_tagging.py",
+        title="Part-of-speech tagging (HMM)",
+        icon=":material/label:",
+        group="Sequences",
+        summary="Type a sentence; a trigram hidden Markov model trained on the English Web Treebank tags each word, "
+        "with Viterbi's trellis, forward-backward posteriors, and what Baum-Welch learns with no tags at all.",
+        data="Universal Dependencies English Web Treebank v2.16, 16,622 sentences",
+        models=("hmm-tagger", "hmm-baum-welch"),
+    ),
+    PageCard(
         script="pages/forecasting.py",
         title="Forecasting (Prophet)",
         icon=":material/timeline:",

@@ -154,6 +154,19 @@ _ML_100K = _files(
     ("ml-100k/u.genre", "9757e0d3e6b298159a80dd48eaf938114690e911e39af97a76949ef1663610bb", 202),
 )
 
+_UD_EWT_RELEASE = ("https://raw.githubusercontent.com/UniversalDependencies/UD_English-EWT/"
+                   "4c89b5833a70aa5ed3a00bad2f23f57992cc7df8")  # tag r2.16
+_UD_EWT = _files(
+    ("en_ewt-ud-train.conllu.gz", "bd47e08c9e18ec12d319e84df2ccdb272ff6de1d0dba5761117d3caf8b358f7b", 2605912),
+    ("en_ewt-ud-dev.conllu.gz", "41086e3afc9ae572f899c9123f874d6d04a52e374a3d2ac7a6667ce48e3bf3e3", 333837),
+    ("en_ewt-ud-test.conllu.gz", "29c151eee8846d3f3ef7806c126ecac9932af2317c008c6d6b076c5e14950dbe", 330912),
+)
+_UD_EWT_CONLLU_SHA256 = {  # the released (uncompressed) files, which the publisher serves
+    "train": "3fb78e2b55482c8ee00caa653af436c88c9e5bc9a73ce26e4ae3ddc79d2b7e7b",
+    "dev": "531a54ff90d6ab12201c5a50c3e78e6ddac4de69abc4bce5d275d3cd29efe2b6",
+    "test": "e266e515a0a7547657ed3d90d9ba46487d6bd251f27ad4269d4e8a427c8555cd",
+}
+
 _ATTRIBUTION = _files(("Data.csv", "ebf235abf93a7fe0d1918a61ad30cfe39f4ef3fe2ed73784ced25b9120c3138d", 507116))
 
 _TEXT = _files(
@@ -299,6 +312,20 @@ DATASETS: dict[str, Dataset] = {
             downloads=_copies(
                 "https://raw.githubusercontent.com/DavideAltomare/ChannelAttribution/master/python/src/cypack/data",
                 _ATTRIBUTION,
+            ),
+        ),
+        Dataset(
+            key="ud-english-ewt",
+            title="Universal Dependencies English Web Treebank v2.16: 16,622 sentences, 254,818 words with UPOS tags",
+            files=_UD_EWT,
+            homepage="https://github.com/UniversalDependencies/UD_English-EWT",
+            license="Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0).",
+            attribution=("Universal Dependencies English Web Treebank v2.16 (Silveira et al. 2014), © The Board of "
+                         "Trustees of The Leland Stanford Junior University, CC BY-SA 4.0."),
+            downloads=tuple(
+                Download(f"{_UD_EWT_RELEASE}/en_ewt-ud-{split}.conllu", unpack="data.treebank:gzip_conllu",
+                         target=f"en_ewt-ud-{split}.conllu.gz", sha256=sha256, derived=True)
+                for split, sha256 in _UD_EWT_CONLLU_SHA256.items()
             ),
         ),
         _wikitext("wikitext-2", "92675f1d63015c1c8b51f1656a52d5bdbc33aafa60cc47a218a66e7ee817488c"),

@@ -96,6 +96,15 @@ def run_the_ensembles_on_a_small_budget(page) -> None:
     wait_for_app(page, timeout=LONG)
 
 
+def tag_a_sentence(page) -> None:
+    page.get_by_text("Viterbi at work").wait_for(timeout=LONG)
+    box = page.get_by_label("A sentence to tag")
+    box.fill("Time flies like an arrow")
+    box.press("Enter")
+    page.get_by_text("5: arrow").first.wait_for(timeout=30_000)  # the trellis's last column: the new sentence
+    wait_for_app(page, timeout=LONG)
+
+
 INTERACTIONS = {
     "price_elasticity": upload_elasticity_csv,
     "attribution": read_an_attribution,
@@ -103,6 +112,7 @@ INTERACTIONS = {
     "word_analogies": solve_an_analogy,
     "rnn_internals": unroll_a_word,
     "ensembles": run_the_ensembles_on_a_small_budget,
+    "pos_tagging": tag_a_sentence,
 }
 # Pages whose main interaction is driven by their own browser test.
 OWN_BROWSER_TESTS = {

@@ -1,0 +1,49 @@
+"""What the page shows of a tagger at work: a sentence's tags with their posteriors, its trellis, the
+transition matrix and each tag's most probable words."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from models.hmm.tagger import HMMTagger
+
+BOUNDARY = "<s>/</s>"
+
+
+def tagged_sentence(tagger: HMMTagger, words: Sequence[str]) -> tuple[pd.DataFrame, float]:
+    """One row per word: its Viterbi tag, that tag's posterior, the second most probable tag and whether the
+    word was seen in training; and the sentence's log-likelihood."""
+    decoding, posteriors = tagger.decode(words), tagger.posteriors(words)
+    order = np.argsort(-posteriors.probabilities, axis=1)
+    rows = []
+    for i, word in enumerate(words):
+        tag = decoding.path[i]
+        runner_up = order[i, 0] if order[i, 0] != tag else order[i, 1]
+        rows.append({"word": word, "tag": tagger.tags_[tag], "posterior": posteriors.probabilities[i, tag],
+                     "next best": f"{tagger.tags_[runner_up]} ({posteriors.probabilities[i, runner_up]:.1%})",
+                     "seen in training": bool(tagger.known([word])[0])})
+    return pd.DataFrame(rows), posteriors.log_likelihood
+
+
+def trellis(tagger: HMMTagger, words: Sequence[str]) -> pd.DataFrame:
+    """``[tag, word position]``: how many nats the best path giving the word that tag falls short of the
+    Viterbi path (0 on the path itself)."""
+    scores = tagger.max_marginals(words)
+    shortfall = scores.max(axis=1, keepdims=True) - scores
+    return pd.DataFrame(shortfall.T, index=list(tagger.tags_), columns=[f"{i + 1}: {w}" for i, w in enumerate(words)])
+
+
+def transition_matrix(tagger: HMMTagger) -> pd.DataFrame:
+    """P(next tag | tag) of the bigram tagger, the sentence boundary as one more row (start) and column (end)."""
+    labels = [*tagger.tags_, BOUNDARY]
+    return pd.DataFrame(np.exp(tagger.log_transition_[-1]), index=labels, columns=labels)
+
+
+def most_probable_words(tagger: HMMTagger, count: int = 8) -> pd.DataFrame:
+    """Each tag's ``count`` words of highest P(word | tag)."""
+    words = np.array(list(tagger.vocabulary_))
+    top = np.argsort(-tagger.log_emission_, axis=0)[:count]
+    return pd.DataFrame({"tag": tagger.tags_,
+                         "most probable words": [", ".join(words[top[:, t]]) for t in range(len(tagger.tags_))]})
