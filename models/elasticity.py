@@ -7,11 +7,13 @@ demanded by about b%. Estimator style: ``PriceElasticity(...).fit(frame)``.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from statsmodels.tools.sm_exceptions import MissingDataError, PerfectSeparationError
 
 from core.errors import InputError
 from data.user_csv import numeric_column
@@ -78,7 +80,13 @@ class PriceElasticity:
                 f"{len(frame)} rows are too few to fit {design.shape[1]} coefficients; "
                 f"add rows or drop the controls."
             )
-        self.results_ = sm.OLS(np.log(frame["quantity"].to_numpy(float)), design).fit()
+        try:
+            self.results_ = sm.OLS(np.log(frame["quantity"].to_numpy(float)), design).fit()
+        except (np.linalg.LinAlgError, MissingDataError, PerfectSeparationError, ValueError) as error:
+            logging.getLogger(__name__).exception("OLS on %d rows and columns %s failed", len(frame), list(design.columns))
+            raise InputError(f"The regression could not be fitted on these {len(frame)} rows ({type(error).__name__}: "
+                             f"{str(error)[:200]}). Check the price and quantity columns for extreme or repeated "
+                             "values, or drop the controls.") from error
         self.columns_ = list(design.columns)
         return self
 
@@ -146,7 +154,7 @@ def check_positive(frame: pd.DataFrame) -> None:
         bad = frame.index[~(frame[column] > 0)]
         if len(bad):
             raise InputError(
-                f"{len(bad)} row(s) have a zero, negative or missing {column} (first at row {bad[0]}); "
+                f"{len(bad)} row(s) have a zero, negative or missing {column} (first at row {bad[0] + 1}); "
                 f"a log-log model needs positive values. Remove or correct those rows."
             )
     if frame["price"].nunique() < 2:

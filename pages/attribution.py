@@ -8,6 +8,7 @@ from components.data_source import data_source
 from components.data_status import load_or_explain
 from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
+from components.upload import upload_sha256
 from data.attribution import PATH_SEPARATOR, journeys_from_frame, load_path_data, path_separator, split_path
 from models.markov import MarkovChain, attribution_by_model, compare_attribution, markov_column, order_comparison, path_summary
 
@@ -29,6 +30,11 @@ def path_data() -> pd.DataFrame:
 
 # The journeys hold lists (the paths), which Streamlit can only hash by pickling the whole frame on every
 # rerun; the cached steps below are keyed by ``journeys_key`` (what the journeys were read from) instead.
+@st.cache_data(show_spinner="Reading the journeys...", max_entries=8)
+def uploaded_journeys(journeys_key: str, _upload: pd.DataFrame, separator: str) -> pd.DataFrame:
+    return journeys_from_frame(_upload, separator=separator)
+
+
 @st.cache_resource(show_spinner="Fitting the Markov chain...", max_entries=16)
 def fitted_chain(journeys_key: str, _journeys: pd.DataFrame, order: int) -> MarkovChain:
     return MarkovChain(order).fit(_journeys)
@@ -54,14 +60,15 @@ source = data_source("Journeys", "ChannelAttribution's PathData (10,000 paths)",
 if source.built_in:
     journeys, journeys_key = path_data(), "PathData"
 else:
-    separator = source.upload_settings
+    separator = path_separator(source.upload_settings)
+    journeys_key = f"upload sha256 {upload_sha256(source.upload)} separator {separator!r}"
     with explain_input_errors():
-        journeys = journeys_from_frame(source.upload, separator=path_separator(separator))
-    journeys_key = f"upload {pd.util.hash_pandas_object(source.upload).sum()} separator {separator!r}"
+        journeys = uploaded_journeys(journeys_key, source.upload, separator)
 
 order = st.segmented_control("Markov order k", [1, 2, 3], default=1, help="How many past channels the next step depends on.")
 order = order or 1
-chain = fitted_chain(journeys_key, journeys, order)
+with explain_input_errors():  # too many states for this order
+    chain = fitted_chain(journeys_key, journeys, order)
 
 summary = path_summary(journeys)
 customers = journeys.total_conversions.sum() + journeys.total_null.sum()
@@ -87,7 +94,7 @@ st.caption("Removal effects come from the absorbing chain's fundamental matrix; 
            "mean value per conversion. Attributed conversions and value are normalised to sum to the totals.")
 
 st.subheader("The chain")
-matrix = MarkovChain(1).fit(journeys).transition_matrix() if order > 1 else chain.transition_matrix()
+matrix = fitted_chain(journeys_key, journeys, 1).transition_matrix()
 left, right = st.columns(2)
 left.plotly_chart(transition_heatmap(matrix), width="stretch")
 threshold = right.slider("Show edges with probability at least", 0.0, 0.5, 0.05, 0.01)

@@ -19,7 +19,7 @@ def run(script: str) -> AppTest:
 def test_every_page_of_the_catalog_has_its_script_and_names_declared_artifacts():
     from models.artifacts import BY_NAME
 
-    assert len(PAGES) == 11
+    assert len(PAGES) == 12
     for card in PAGES:
         assert (PROJECT_ROOT / card.script).is_file(), f"{card.title}: {card.script} is missing"
         assert all(name in BY_NAME for name in card.models), card.models

@@ -111,7 +111,7 @@ def test_one_row_per_journey_is_aggregated():
         (pd.DataFrame({"path": ["a > b", ""], "total_conversions": [1, 1], "total_null": [0, 0]}), "empty path"),
         (pd.DataFrame({"path": ["a", "b"], "total_conversions": [1, -1], "total_null": [0, 0]}), "negative"),
         (pd.DataFrame({"path": ["a"], "converted": [2]}), "0 or 1"),
-        (pd.DataFrame({"path": ["a"], "total_conversions": ["x"], "total_null": [0]}), "non-numeric"),
+        (pd.DataFrame({"path": ["a"], "total_conversions": ["x"], "total_null": [0]}), "not numeric"),
     ],
 )
 def test_bad_journeys_get_clear_messages(frame, message):
