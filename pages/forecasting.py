@@ -9,14 +9,15 @@ from core.artifacts import InMemoryArtifact
 from components.charts.time_series import component_charts, error_by_horizon_chart, forecast_chart, holdout_chart
 from components.data_source import data_source
 from components.data_status import load_or_explain
-from components.upload import choose_columns
+from components.upload import choose_columns, upload_sha256
 from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
+from core.errors import InputError
 from data.prophet_examples import EXAMPLES, load_example
 from models.forecasting.series import AGGREGATIONS, PreparedSeries, guess_columns, prepare_series
-from models.forecasting.model import (Evaluation, ForecastViews, ProphetParams, comparison, default_folds, default_params,
-                                      evaluation_job, forecast_job, holiday_countries, horizon_bounds,
-                                      logistic_bounds, metrics_by_horizon, prophet_scores, verdicts)
+from models.forecasting.model import (ProphetParams, comparison, default_folds, default_params, evaluation_job,
+                                      forecast_job, holiday_countries, horizon_bounds, logistic_bounds,
+                                      metrics_by_horizon, prophet_scores, verdicts)
 
 ensure_app_navigation()
 
@@ -32,15 +33,13 @@ def example(name: str) -> pd.DataFrame:
     return load_or_explain(load_example, name)
 
 
-def forecast_for(series: PreparedSeries, params: ProphetParams, horizon: int) -> ForecastViews:
-    """The fit and forecast for these settings, as a job (the fit is kept in the model cache as JSON)."""
-    return loaded(InMemoryArtifact(f"forecast-{series.key}-{params!r}-{horizon}", "the Prophet fit",
-                                   partial(forecast_job, series, params, horizon)))
-
-
-def evaluation(series: PreparedSeries, params: ProphetParams, horizon: int, folds: int) -> Evaluation:
-    return loaded(InMemoryArtifact(f"forecast-evaluation-{series.key}-{params!r}-{horizon}-{folds}",
-                                   "the cross-validation", partial(evaluation_job, series, params, horizon, folds)))
+def job_result(key: str, description: str, job: partial):
+    """A fit job's result, kept in memory (a built-in series' Prophet fit also in the model cache, an upload's never);
+    the InputError it returns (Prophet failed on these settings) is raised."""
+    result = loaded(InMemoryArtifact(key, description, job))
+    if isinstance(result, InputError):
+        raise result
+    return result
 
 
 def choose_params(series: PreparedSeries, multiplicative: bool) -> tuple[ProphetParams, int, int]:
@@ -84,9 +83,9 @@ if source.built_in:
     name = st.selectbox("Series", list(EXAMPLES))
     chosen = EXAMPLES[name]
     st.caption(chosen.description)
-    frame, date_column, value_column, aggregate = example(name), "ds", "y", chosen.aggregate
+    frame, date_column, value_column, aggregate, origin = example(name), "ds", "y", chosen.aggregate, name
 else:
-    frame, chosen, aggregate = source.upload, None, "none"
+    frame, chosen, aggregate, origin = source.upload, None, "none", upload_sha256(source.upload)
     date_guess, value_guess = guess_columns(frame)
     date_column, value_column = choose_columns(frame, {"Date column": date_guess, "Value column": value_guess})
 left, right = st.columns(2)
@@ -94,7 +93,7 @@ aggregate = left.selectbox("Aggregate to", list(AGGREGATIONS), index=list(AGGREG
                            help="Resample before fitting; 'none' keeps the series' own cadence.")
 how = right.radio("Combine values within a period by", ["mean", "sum"], horizontal=True)
 with explain_input_errors():
-    series = prepare_series(frame, date_column, value_column, aggregate, how)
+    series = prepare_series(frame, date_column, value_column, aggregate, how, origin)
 for note in series.notes:
     st.info(note, icon=":material/info:")
 st.caption(series.summary())
@@ -104,7 +103,8 @@ params, horizon, folds = choose_params(series, bool(chosen and chosen.multiplica
 with explain_input_errors():
     params.check(series.frame["y"].dropna())
     with st.spinner("Fitting Prophet ..."):
-        views = forecast_for(series, params, horizon)
+        views = job_result(f"forecast-{series.key}-{params!r}-{horizon}", "the Prophet fit",
+                           partial(forecast_job, series, params, horizon, source.built_in))
 
 st.subheader("Forecast")
 for column, (label, value) in zip(st.columns(3), views.headline(params.interval_width)):
@@ -123,7 +123,8 @@ for start in range(0, len(charts), 2):
 
 st.subheader("Evaluation against baselines")
 with explain_input_errors(), st.spinner("Cross-validating Prophet and the baselines ..."):
-    result = evaluation(series, params, horizon, folds)
+    result = job_result(f"forecast-evaluation-{series.key}-{params!r}-{horizon}-{folds}", "the cross-validation",
+                        partial(evaluation_job, series, params, horizon, folds, source.built_in))
 st.write(result.method(folds, series.cadence))
 table = comparison(result)
 for verdict in verdicts(table):

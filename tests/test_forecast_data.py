@@ -131,3 +131,62 @@ def test_a_summary_gives_the_count_cadence_and_span():
     hours.loc[3, "y"] = np.nan
     assert prepare_series(hours, "ds", "y").summary() == ("29 observations every hour, 2024-01-01 00:00 to "
                                                           "2024-01-02 05:00.")
+
+
+@pytest.mark.parametrize("dates, message", [
+    (["2300-01-01"], r"outside 1677-09-22 to 2261-04-10.*'2300-01-01' in row 40"),  # past nanoseconds' reach
+    (["1500-06-01"], r"outside .*'1500-06-01' in row 40"),
+])
+def test_dates_pandas_cannot_compute_with_are_refused_with_row_and_value(dates, message):
+    frame = daily()
+    frame.loc[39, "date"] = dates[0]
+    with pytest.raises(InputError, match=message):
+        prepare_series(frame, "date", "sales")
+
+
+def test_dates_more_than_292_years_apart_are_refused_with_both_rows():
+    frame = daily()
+    frame.loc[0, "date"], frame.loc[39, "date"] = "1700-01-01", "2100-01-01"
+    with pytest.raises(InputError, match=r"'1700-01-01' \(row 1\) to '2100-01-01' \(row 40\), more than 106,751 days"):
+        prepare_series(frame, "date", "sales")
+
+
+def test_a_grid_far_larger_than_the_values_is_refused_naming_both_figures():
+    typo = daily()
+    typo.loc[0, "date"] = "1924-01-01"  # a mistyped year: 36,565 daily steps for 40 values
+    with pytest.raises(InputError, match=r"largest gap: 1924-01-01 to 2024-01-02.*36,565 steps, one every day, for 40 "
+                                         r"values\. The limit is 400 steps"):
+        prepare_series(typo, "date", "sales")
+    bursts = pd.DataFrame({"ds": [pd.Timestamp("2020-01-01") + pd.Timedelta(minutes=1000 * (i // 100) + i % 100)
+                                  for i in range(120_000)], "y": np.arange(120_000.0) % 13})  # minute data, 2.3 years
+    with pytest.raises(InputError, match=r"largest gap: 2020-01-01 01:39 to 2020-01-01 16:40\), which is 1,199,100 steps, one every 1 minutes, for 120,000 values\. The limit is "
+                                         r"1,000,000 steps"):
+        prepare_series(bursts, "ds", "y")
+
+
+def test_an_aggregation_is_refused_before_its_periods_are_built():
+    frame = daily(30).assign(date=[f"{1700 + 9 * i}-01-01" for i in range(30)])  # 261 years, hourly: 2.3 million
+    with pytest.raises(InputError, match=r"2,287,873 steps, one every hour, for 30 rows\. The limit is 300 steps"):
+        prepare_series(frame, "date", "sales", "hourly")
+    assert len(prepare_series(frame, "date", "sales", "none").frame) == 30  # yearly values as they are are fine
+
+
+def test_non_finite_values_are_refused_with_the_row_and_nan_cells_stay_gaps():
+    from data.user_csv import read_user_csv
+
+    rows = "\n".join(f"2024-01-{day:02d},{value}" for day, value in zip(range(1, 31), [*range(27), "inf", "NaN", 3]))
+    with pytest.raises(InputError, match=r"infinite value.*'inf' at row 28"):
+        prepare_series(read_user_csv(f"date,sales\n{rows}".encode()), "date", "sales")
+    gapped = prepare_series(read_user_csv(f"date,sales\n{rows.replace('inf', '')}".encode()), "date", "sales")
+    assert gapped.frame["y"].isna().sum() == 2 and any("2 missing value(s)" in note for note in gapped.notes)
+
+
+def test_the_key_covers_the_origin_columns_and_settings_not_only_the_parsed_series():
+    frame = daily().assign(copy=lambda f: f["sales"])
+    keys = {prepare_series(frame, "date", "sales", origin="upload-a").key,
+            prepare_series(frame, "date", "sales", origin="upload-b").key,
+            prepare_series(frame, "date", "copy", origin="upload-a").key,
+            prepare_series(frame, "date", "sales", how="sum", origin="upload-a").key}
+    assert len(keys) == 4  # equal parsed series (no duplicates to combine), four recipes
+    nudged = frame.assign(sales=lambda f: f["sales"] + np.r_[np.zeros(39), 1e-12])
+    assert prepare_series(nudged, "date", "sales", origin="upload-a").key not in keys

@@ -1,19 +1,27 @@
-"""AppTests of the forecasting page: a built-in series end to end, bad uploads, a repaired upload, bad settings."""
+"""AppTests of the forecasting page: a built-in series end to end, bad uploads, a repaired upload, bad settings,
+uploads kept out of the model cache and keyed by their bytes."""
+import hashlib
+import io
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
+from components.artifact_store import artifact_store
+from models.forecasting.model import default_params, horizon_bounds
 from models.forecasting.series import prepare_series
 
 PAGE = str(PROJECT_ROOT / "pages" / "forecasting.py")
 
 
 @pytest.fixture(autouse=True)
-def quick_isolated_cache(monkeypatch, tmp_path):
+def model_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("ML_ATLAS_QUICK", "1")
     monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path / "models"))
+    return tmp_path / "models"
 
 
 def metric(app: AppTest, label: str) -> str:
@@ -65,6 +73,9 @@ DAYS = pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d").tolist()
     (csv(DAYS, ["12"] * 59 + ["twelve"]), "not numeric"),
     (csv(DAYS[:8], range(8)), "at least 20"),
     (csv(DAYS, [7] * 60), "constant"),
+    (csv(DAYS[:-1] + ["2300-01-01"], range(60)), "'2300-01-01' in row 60"),
+    (csv(["1900-01-01"] + DAYS[1:], range(60)), "45,350 steps, one every day, for 60 values"),
+    (csv(DAYS, [*range(59), "-inf"]), "'-inf' at row 60"),
 ])
 def test_bad_uploads_get_a_message_not_a_traceback(content, message):
     app = upload(content)
@@ -77,9 +88,11 @@ def test_an_upload_with_duplicates_and_gaps_is_repaired_forecast_and_explained()
     frame = pd.DataFrame({"date": DAYS, "sales": values})
     frame.loc[10, "sales"] = np.nan
     frame = pd.concat([frame, frame.iloc[[3]]])  # one date twice
-    key = prepare_series(frame, "date", "sales").key  # the page keys its per-series widgets by this
+    content = frame.to_csv(index=False).encode()
+    origin = hashlib.sha256(content).hexdigest()
+    key = prepare_series(frame, "date", "sales", origin=origin).key  # the page keys its per-series widgets by this
     state = {f"forecast_horizon_{key}": 7, f"forecast_cap_{key}": 10.0, "forecast_growth": "logistic"}
-    app = upload(frame.to_csv(index=False).encode(), **state)
+    app = upload(content, **state)
     notes = texts(app.info)
     assert "1 duplicated date" in notes and "left as gaps" in notes
     assert "outside the cap/floor range" in texts(app.error)  # the cap is below the data
@@ -88,3 +101,42 @@ def test_an_upload_with_duplicates_and_gaps_is_repaired_forecast_and_explained()
     assert not app.exception
     assert 40 < float(metric(app, "Forecast at the horizon")) < 60
     assert "Data: your upload" in texts(app.caption)
+
+
+def key_of(content: bytes, value_column: str) -> str:
+    """The key of the page's forecast of an upload at its default settings (the upload's bytes, column, settings)."""
+    origin = hashlib.sha256(content).hexdigest()  # what components.upload identifies an upload by
+    series = prepare_series(pd.read_csv(io.BytesIO(content)), "date", value_column, origin=origin)
+    return f"forecast-{series.key}-{default_params(series)!r}-{horizon_bounds(series)[1]}"
+
+
+def files_under(folder) -> set[str]:
+    return {os.path.join(root, name) for root, _, names in os.walk(folder) for name in names}
+
+
+def test_an_upload_is_fitted_in_memory_under_its_own_key_and_never_written_to_the_model_cache(model_dir):
+    values = 50 + 5 * np.sin(2 * np.pi * np.arange(60) / 7)
+    sales_first = pd.DataFrame({"date": DAYS, "sales": values, "cost": values / 2})
+    cost_first = sales_first.rename(columns={"sales": "cost", "cost": "sales"})  # the same cells, headers swapped
+    before = files_under(model_dir)
+    for frame in (sales_first, cost_first):  # the page picks the second column both times: equal parsed series
+        content = frame.to_csv(index=False).encode()
+        app = upload(content)
+        value_column = next(box.value for box in app.selectbox if box.label == "Value column")
+        assert value_column == ("sales" if frame is sales_first else "cost")
+        assert app.metric and not app.error
+        assert artifact_store().cached(key_of(content, value_column)) is not None
+    assert key_of(sales_first.to_csv(index=False).encode(), "sales") != key_of(cost_first.to_csv(index=False).encode(),
+                                                                               "cost")
+    assert files_under(model_dir) == before  # nothing of either upload (no fit, no history) is on disk
+
+
+def test_a_prophet_failure_is_a_message_on_the_page():
+    values = 50 + 5 * np.sin(2 * np.pi * np.arange(60) / 7)
+    content = pd.DataFrame({"date": DAYS, "sales": values}).to_csv(index=False).encode()
+    key = prepare_series(pd.DataFrame({"date": DAYS, "sales": values}), "date", "sales",
+                         origin=hashlib.sha256(content).hexdigest()).key
+    app = upload(content, forecast_growth="logistic", **{f"forecast_cap_{key}": 1e300})  # Stan fails on this cap
+    assert texts(app.error).startswith("Prophet could not fit this series: Stan's optimiser stopped")
+    assert "did not finish" not in texts(app.error) and not app.button  # a message, not a failed job to retry
+    assert not app.metric

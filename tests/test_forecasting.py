@@ -1,4 +1,6 @@
 """Prophet through the model cache (JSON, no pickle), logistic growth, and evaluation against baselines."""
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,9 +10,9 @@ from core.errors import InputError
 from models.forecasting.series import prepare_series
 from models.forecasting.model import (MAX_HORIZON, PROPHET, ProphetParams, comparison, component_names, default_folds,
                                       default_params, evaluable_horizon, evaluate, failures_explained, fit_cached,
-                                      forecast, forecast_views, horizon_bounds, logistic_bounds, metrics_by_horizon,
-                                      prophet_scores, rolling_cutoffs, seasonality_profile, significant_changepoints,
-                                      verdicts)
+                                      fit_prophet, forecast, forecast_job, forecast_views, horizon_bounds,
+                                      logistic_bounds, metrics_by_horizon, prophet_scores, rolling_cutoffs,
+                                      seasonality_profile, significant_changepoints, verdicts)
 
 WEEKLY = ProphetParams(yearly=False, weekly=True, daily=False)
 
@@ -132,13 +134,42 @@ def test_defaults_for_logistic_bounds_and_folds(monkeypatch):
     assert ProphetParams(seasonality_mode="multiplicative").multiplicative and not ProphetParams().multiplicative
 
 
-def test_prophet_failures_become_input_errors_that_say_what_to_try():
-    with pytest.raises(InputError, match=r"^Fit failed \(no convergence\)\. Try less\.$"):
+def test_prophet_failures_become_input_errors_that_say_what_to_try(caplog):
+    with pytest.raises(InputError, match=r"^Fit failed: Dataframe has no rows\. Try less\.$"):
         with failures_explained("Fit failed", "Try less."):
-            raise RuntimeError("no convergence")
+            raise ValueError("Dataframe has no rows.")
     with pytest.raises(InputError, match="^Bad cap$"):
         with failures_explained("Fit failed", "Try less."):
             raise InputError("Bad cap")
+
+
+def test_a_stan_failure_is_a_message_with_the_full_error_logged(series, caplog):
+    absurd_cap = ProphetParams(growth="logistic", cap=1e300, yearly=False)  # Stan's optimiser fails on it
+    with caplog.at_level(logging.ERROR, logger="models.forecasting.model"):
+        with pytest.raises(InputError, match=r"^Prophet could not fit this series: Stan's optimiser stopped") as error:
+            fit_prophet(series, absurd_cap)
+    assert "cap and floor closer to the data" in str(error.value) and "/tmp" not in str(error.value)
+    logged = [r for r in caplog.records if r.name == "models.forecasting.model"]
+    assert logged and logged[0].exc_info and "Error during optimization" in str(logged[0].exc_info[1])
+    assert forecast_job(series, absurd_cap, 7, on_disk=False).args == error.value.args  # returned to the page
+
+
+def test_a_fit_of_an_upload_writes_nothing_to_the_model_cache(series, monkeypatch, tmp_path):
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
+    in_memory = forecast_job(series, WEEKLY, 7, on_disk=False)
+    assert len(in_memory.frame) == 120 + 7 and not any(tmp_path.iterdir())
+    forecast_job(series, WEEKLY, 7, on_disk=True)  # a built-in series' fit is kept, as JSON
+    assert any(p.name.startswith("prophet-forecast-") for p in tmp_path.iterdir())
+
+
+def test_the_horizon_ends_before_the_last_representable_date():
+    n = 120
+    late = prepare_series(pd.DataFrame({"ds": pd.date_range("2135-01-01", periods=n, freq="YS"),
+                                        "y": np.arange(n, dtype=float) % 5}), "ds", "y")
+    longest, default = horizon_bounds(late)
+    assert longest == 8 and default == 3  # 2254 + 8 years fits before 2262-04-11; 36 could be evaluated
+    params = ProphetParams(yearly=False, weekly=False)
+    assert forecast(fit_prophet(late, params), late, longest, params)["ds"].iloc[-1] == pd.Timestamp("2262-01-01")
 
 
 def test_a_horizon_too_long_for_the_history_is_refused(series):

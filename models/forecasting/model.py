@@ -3,19 +3,21 @@
 Prophet (Taylor and Letham, 2017) models a series as a generalised additive
 model: a piecewise trend (linear, or logistic towards a capacity) plus Fourier
 seasonalities plus holiday effects. Here it is fitted with settings chosen on
-the page, saved through the model cache with Prophet's own JSON serialisation
-(no pickle), and evaluated on a holdout and by rolling-origin cross-validation
+the page (a fit of a built-in series is saved through the model cache with
+Prophet's own JSON serialisation, no pickle; a fit of an upload is kept in memory
+only, never written to disk), and evaluated on a holdout and by rolling-origin cross-validation
 (``prophet.diagnostics.cross_validation``) next to a seasonal-naive and a
 Holt-Winters forecast scored on exactly the same points.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import wraps
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,20 +32,44 @@ from models.forecasting.metrics import horizon_bands, metrics_by
 
 MODEL_FILE = "model.json"
 PROPHET = "Prophet"
-FIT_FAILED = ("Prophet could not fit this series", "Try aggregating it or changing the settings.")
+FIT_FAILED = ("Prophet could not fit this series", "Try other settings (for logistic growth, a cap and floor closer "
+              "to the data; a smaller changepoint prior scale), or aggregate the series.")
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 MAX_HORIZON = 1000
 DEFAULT_HORIZON = {"day": 90, "week": 26, "month": 12, "quarter": 8, "year": 3, "hour": 48}
 
 
 @contextmanager
 def failures_explained(failed: str, advice: str) -> Iterator[None]:
-    """Prophet's own errors (RuntimeError, ValueError) as an InputError saying what failed and what to try."""
+    """Prophet's own errors (RuntimeError from Stan, ValueError on bad data) as an InputError saying what failed
+    and what to try; the full error goes to the log."""
     try:
         yield
     except InputError:
         raise
     except (RuntimeError, ValueError) as error:
-        raise InputError(f"{failed} ({error}). {advice}") from error
+        log.exception("%s", failed)
+        raise InputError(f"{failed}: {_reason(error)}. {advice}") from error
+
+
+def _reason(error: RuntimeError | ValueError) -> str:
+    """What went wrong in a line: Stan's errors are a command line and its console log, Prophet's a sentence."""
+    if isinstance(error, RuntimeError):
+        return "Stan's optimiser stopped with an error (the details are in the server's log)"
+    return str(error).strip().splitlines()[0][:200].rstrip(".") if str(error).strip() else type(error).__name__
+
+
+def input_errors_returned(job: Callable[..., T]) -> Callable[..., T | InputError]:
+    """A job that returns its InputError instead of raising it: the page shows it as a message about the
+    series or the settings (the same for every rerun with them), not as a job that failed and might be retried."""
+    @wraps(job)
+    def run(*arguments, **options) -> T | InputError:
+        try:
+            return job(*arguments, **options)
+        except InputError as error:
+            return error
+    return run
 
 
 def _quiet() -> None:
@@ -113,9 +139,12 @@ def evaluable_horizon(observed: int) -> int:
 def horizon_bounds(series: PreparedSeries) -> tuple[int, int]:
     """The longest horizon (in steps) the series can be evaluated at, at most MAX_HORIZON, and the default one.
 
-    The default is a natural span of the cadence (90 days, 12 months, ...), else one season, within the longest.
+    The longest also ends before the last date pandas can represent (a series may end in 2261), counting
+    each step 2% longer than its average, as a 31-day month is. The default is a natural span of the
+    cadence (90 days, 12 months, ...), else one season, within the longest.
     """
-    longest = min(evaluable_horizon(len(series.frame["y"].dropna())), MAX_HORIZON)
+    room = (pd.Timestamp.max.value - series.frame["ds"].iloc[-1].value) // int(series.cadence.step.value * 1.02)
+    longest = max(1, min(evaluable_horizon(len(series.frame["y"].dropna())), MAX_HORIZON, room))
     return longest, min(DEFAULT_HORIZON.get(series.cadence.name, series.cadence.season), longest)
 
 
@@ -166,8 +195,12 @@ def build_prophet(params: ProphetParams):
     return model
 
 
+@failures_explained(*FIT_FAILED)
 def fit_prophet(series: PreparedSeries, params: ProphetParams):
-    """Fit Prophet to the series' observed points (missing values are skipped, not filled)."""
+    """Fit Prophet to the series' observed points (missing values are skipped, not filled), in memory.
+
+    InputError for settings that cannot work with the series, and when Prophet fails on it.
+    """
     params.check(series.frame["y"].dropna())
     return build_prophet(params).fit(with_bounds(series.frame, params))
 
@@ -188,15 +221,14 @@ def load_model(folder: Path):
 def artifact_spec(series: PreparedSeries, params: ProphetParams) -> ArtifactSpec:
     """Cache identity of a fit: the settings, the cadence and a hash of the exact series."""
     config = {**params.config(), "freq": series.cadence.freq, "uncertainty_samples": uncertainty_samples()}
-    return ArtifactSpec("prophet-forecast", config, series.key)
+    return ArtifactSpec("prophet-forecast", config, series.key, bounded=True)
 
 
-@failures_explained(*FIT_FAILED)
 def fit_cached(series: PreparedSeries, params: ProphetParams, cache: ModelCache | None = None,
                progress: TrainingProgress | None = None):
     """The fitted Prophet for (series, params): loaded from the model cache, or fitted and saved as JSON.
 
-    InputError for settings that cannot work with the series, and when Prophet fails on it.
+    For built-in series only: the saved fit holds the whole history. InputError as for ``fit_prophet``.
     """
     params.check(series.frame["y"].dropna())
 
@@ -435,12 +467,21 @@ def holiday_countries() -> dict[str, str]:
     return dict(sorted(names.items(), key=lambda item: item[1]))
 
 
-def forecast_job(series: PreparedSeries, params: ProphetParams, horizon: int, progress=None) -> ForecastViews:
-    """The fit (from the model cache, or fitted and saved) and its forecast: the page's forecast job."""
-    return forecast_views(fit_cached(series, params), series, horizon, params)
+def fitted(series: PreparedSeries, params: ProphetParams, on_disk: bool):
+    """The fitted Prophet: through the model cache if ``on_disk`` (a built-in series), else fitted in memory only
+    (an upload: nothing of it is written to disk, so the evaluation fits it once more)."""
+    return fit_cached(series, params) if on_disk else fit_prophet(series, params)
 
 
-def evaluation_job(series: PreparedSeries, params: ProphetParams, horizon: int, folds: int,
+@input_errors_returned
+def forecast_job(series: PreparedSeries, params: ProphetParams, horizon: int, on_disk: bool,
+                 progress=None) -> ForecastViews:
+    """The fit (see ``fitted``) and its forecast: the page's forecast job."""
+    return forecast_views(fitted(series, params, on_disk), series, horizon, params)
+
+
+@input_errors_returned
+def evaluation_job(series: PreparedSeries, params: ProphetParams, horizon: int, folds: int, on_disk: bool,
                    progress=None) -> Evaluation:
     """Cross-validation of the fit against the baselines: the page's evaluation job."""
-    return evaluate(fit_cached(series, params), series, horizon, folds, params)
+    return evaluate(fitted(series, params, on_disk), series, horizon, folds, params)

@@ -3,13 +3,18 @@
 Every problem a user's CSV can have is either refused with an ``InputError`` that
 says how to fix it, or repaired in a stated way (the repair is returned as a
 note for the page to show): duplicated dates are aggregated, missing values are
-left as gaps (Prophet fits around them), rows without a date are dropped.
+left as gaps (Prophet fits around them), rows without a date are dropped. Dates
+pandas cannot compute with, and series whose regular grid would dwarf their
+observations (a typo in a year, minute readings decades apart), are refused
+before anything is built from them.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,7 +23,40 @@ from data.user_csv import numeric_column
 from core.errors import InputError
 
 MIN_POINTS = 20
-AGGREGATIONS = {"none": None, "hourly": "h", "daily": "D", "weekly": "W", "monthly": "MS"}
+EARLIEST, LATEST = pd.Timestamp.min.ceil("D"), (pd.Timestamp.max - pd.Timedelta(days=366)).floor("D")
+"""The dates a series may hold. Prophet and its forecast dates count time in nanoseconds since 1970 in 64 bits,
+which reach from 1677-09-22 to 2262-04-11; the last date leaves a year, the longest step, for the forecast
+(``models.forecasting.model.horizon_bounds`` keeps the horizon within what remains)."""
+MAX_SPAN = pd.Timedelta.max.floor("D")
+"""The longest time from the first date to the last: 106,751 days (292 years), the most a time difference in
+nanoseconds can hold (Prophet scales time by the span; the cadence is read from the gaps)."""
+MAX_GRID_PER_VALUE = 10
+"""Regular-grid steps a series may have per observed value. The baselines and the evaluation work on every step
+from the first date to the last, gaps included. Real series fill most of theirs (the built-in ones 98-100%, weekday
+data 71%, hourly data of business hours 24%, i.e. 4.2 steps a value); ten allows 90% gaps. Beyond that the dates
+hold a mistake (a wrong year) or the cadence is far finer than the data (a burst of readings a minute apart in
+months of silence), and aggregating is the fix."""
+MAX_GRID_POINTS = 1_000_000
+"""Regular-grid steps a series may have in all, however many values it has: a year of readings every minute is
+525,600, ten years of hourly ones 87,600, the largest built-in series 18,721. A million steps are 16 MB per copy
+of the grid; the grid is built several times per evaluation, in jobs with a memory limit."""
+
+
+class Period(NamedTuple):
+    """A period the page can aggregate to: its pandas frequency, its shortest length and its name."""
+
+    freq: str
+    shortest: pd.Timedelta  # a month: 28 days, so the number of periods is never underestimated
+    name: str
+
+
+AGGREGATIONS: dict[str, Period | None] = {
+    "none": None,
+    "hourly": Period("h", pd.Timedelta(hours=1), "hour"),
+    "daily": Period("D", pd.Timedelta(days=1), "day"),
+    "weekly": Period("W", pd.Timedelta(days=7), "week"),
+    "monthly": Period("MS", pd.Timedelta(days=28), "month"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,24 +80,32 @@ class PreparedSeries:
     frame: pd.DataFrame
     cadence: Cadence
     notes: tuple[str, ...] = ()
+    recipe: tuple[str, ...] = ()  # what it was made from and how: origin, columns, aggregation, combination
 
     @property
     def key(self) -> str:
-        """A short hash of the series' dates and values, for caching fits of exactly this data."""
-        return series_hash(self.frame)
+        """A hash of the recipe and of the exact dates and values, for keying fits and widgets of exactly this series."""
+        return series_hash(self.frame, self.recipe)
 
     def summary(self) -> str:
         """How many values, how often and from when to when (with the time of day when steps are under a day)."""
-        when = "%Y-%m-%d" if self.cadence.step >= pd.Timedelta(days=1) else "%Y-%m-%d %H:%M"
+        when = date_format(self.cadence.step)
         dates = self.frame["ds"]
         return (f"{self.frame['y'].notna().sum()} observations every {self.cadence.name}, {dates.min():{when}} to "
                 f"{dates.max():{when}}.")
 
 
-def series_hash(frame: pd.DataFrame) -> str:
-    digest = hashlib.sha256(frame["ds"].to_numpy("datetime64[ns]").tobytes())
+def date_format(step: pd.Timedelta) -> str:
+    """How to write the dates of a series with this step: with the time of day when steps are under a day."""
+    return "%Y-%m-%d" if step >= pd.Timedelta(days=1) else "%Y-%m-%d %H:%M"
+
+
+def series_hash(frame: pd.DataFrame, recipe: tuple[str, ...] = ()) -> str:
+    """sha256 of the recipe, the length, and every date (nanoseconds) and value (float64 bytes), shortened."""
+    digest = hashlib.sha256(json.dumps([list(recipe), len(frame)]).encode())
+    digest.update(frame["ds"].to_numpy("datetime64[ns]").tobytes())  # exact: parse_dates keeps dates in this range
     digest.update(frame["y"].to_numpy(float).tobytes())
-    return digest.hexdigest()[:20]
+    return digest.hexdigest()[:32]
 
 
 def guess_columns(frame: pd.DataFrame) -> tuple[str, str]:
@@ -87,12 +133,15 @@ def _mostly_dates(column: pd.Series) -> bool:
 
 
 def prepare_series(frame: pd.DataFrame, date_column: str, value_column: str, aggregate: str = "none",
-                   how: str = "mean") -> PreparedSeries:
+                   how: str = "mean", origin: str = "") -> PreparedSeries:
     """Validate and tidy two columns of a table into a forecastable series.
 
     ``aggregate`` resamples to hourly/daily/weekly/monthly with ``how`` (mean or
     sum); empty periods stay missing. Raises InputError for what cannot be
-    repaired: unparseable dates, non-numeric values, too few points, a constant series.
+    repaired: unparseable or unrepresentable dates, non-numeric or infinite values,
+    too few points, a constant series, a grid far larger than the values.
+    ``origin`` names what the frame was read from (an upload's sha256, an example's
+    name); with the columns and settings it is part of the series' key.
     """
     if date_column == value_column:
         raise InputError("The date column and the value column must be different columns.")
@@ -111,9 +160,11 @@ def prepare_series(frame: pd.DataFrame, date_column: str, value_column: str, agg
     if duplicated and AGGREGATIONS[aggregate] is None:
         notes.append(f"{duplicated} duplicated date(s): values on the same date were combined by their {how}.")
         tidy = _combine(tidy.groupby("ds")["y"], how).reset_index()
-    if AGGREGATIONS[aggregate] is not None:
+    period = AGGREGATIONS[aggregate]
+    if period is not None and len(tidy):
         before = len(tidy)
-        tidy = _combine(tidy.set_index("ds")["y"].resample(AGGREGATIONS[aggregate]), how).reset_index()
+        check_grid(tidy["ds"], period.shortest, period.name, before, "rows")  # before resampling builds that grid
+        tidy = _combine(tidy.set_index("ds")["y"].resample(period.freq), how).reset_index()
         notes.append(f"Aggregated {before} rows to {len(tidy)} {aggregate} values by their {how}.")
     missing = int(tidy["y"].isna().sum())
     if missing:
@@ -126,7 +177,31 @@ def prepare_series(frame: pd.DataFrame, date_column: str, value_column: str, agg
     if observed.nunique() == 1:
         raise InputError(f"The series is constant (every value is {observed.iloc[0]:g}): there is nothing to model, "
                          "the forecast is that value. Check that you picked the right value column.")
-    return PreparedSeries(tidy[["ds", "y"]], infer_cadence(tidy["ds"]), tuple(notes))
+    cadence = infer_cadence(tidy["ds"])
+    check_grid(tidy["ds"], cadence.step, cadence.name, len(observed), "values")
+    return PreparedSeries(tidy[["ds", "y"]], cadence, tuple(notes), (origin, date_column, value_column, aggregate, how))
+
+
+def check_grid(dates: pd.Series, step: pd.Timedelta, step_name: str, count: int, counted: str) -> None:
+    """InputError if the regular grid of ``step`` over the sorted ``dates`` would be far larger than ``count``.
+
+    Counted from the first and last date alone (whole nanoseconds, which cannot overflow), so
+    a grid too large to build is refused without building it; the message names both figures
+    and the largest gap between dates, where a mistyped year shows.
+    """
+    first, last = dates.iloc[0], dates.iloc[-1]
+    steps = (last.value - first.value) // step.value + 1
+    limit = min(MAX_GRID_POINTS, MAX_GRID_PER_VALUE * count)
+    if steps <= limit:
+        return
+    widest = int(np.argmax(dates.diff().to_numpy()[1:])) + 1  # the gap before row ``widest``
+    when = date_format(step)
+    raise InputError(
+        f"The dates run from {first:{when}} to {last:{when}} (the largest gap: {dates.iloc[widest - 1]:{when}} "
+        f"to {dates.iloc[widest]:{when}}), which is {steps:,} steps, one every {step_name}, for {count:,} {counted}. "
+        f"The limit is {limit:,} steps ({MAX_GRID_PER_VALUE} for each of the {counted}, {MAX_GRID_POINTS:,} at most), "
+        "because the evaluation works on every step between the first and the last date. Check the dates for a "
+        "wrong year, or aggregate to a longer period.")
 
 
 def parse_dates(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -142,6 +217,11 @@ def parse_dates(frame: pd.DataFrame, column: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(raw) and not _looks_like_dates(raw):
         raise InputError(f"Column '{column}' holds numbers, not dates. Pick the column with dates such as 2024-01-31.")
     text = raw.astype("string").str.strip().str.removesuffix(".0").replace("", pd.NA)
+    return _representable(_parsed(text, column), text, column)
+
+
+def _parsed(text: pd.Series, column: str) -> pd.Series:
+    """The text as timestamps with the first of the formats that reads every value, else InputError naming one."""
     for options in ({"format": "ISO8601"}, {"dayfirst": False}, {"dayfirst": True}):
         try:
             with warnings.catch_warnings():  # pandas warns when it infers day-first; that is intended here
@@ -155,6 +235,28 @@ def parse_dates(frame: pd.DataFrame, column: str) -> pd.Series:
         raise InputError(f"Column '{column}' has {len(bad)} value(s) that are not dates, such as "
                          f"{str(bad.iloc[0])[:40]!r}. Use dates like 2024-01-31 or 2024-01-31 13:00.")
     return parsed.dt.tz_localize(None)
+
+
+def _representable(parsed: pd.Series, text: pd.Series, column: str) -> pd.Series:
+    """The dates in nanoseconds; InputError naming the row (from 1, under the header) of a date outside
+    EARLIEST-LATEST, or the rows of the first and last dates if they are more than MAX_SPAN apart.
+
+    pandas parses dates from year 1 to 9999 (in microseconds), but forecasting them needs nanoseconds.
+    """
+    dates, text = parsed.reset_index(drop=True), text.reset_index(drop=True)  # row positions as labels
+    outside = dates.index[(dates < EARLIEST) | (dates > LATEST)]
+    if len(outside):
+        raise InputError(f"Column '{column}' has {len(outside)} date(s) outside {EARLIEST:%Y-%m-%d} to "
+                         f"{LATEST:%Y-%m-%d}, the dates pandas and Prophet can compute with; the first is "
+                         f"{str(text[outside[0]])[:40]!r} in row {outside[0] + 1}. Correct or remove those rows.")
+    if dates.notna().any():
+        first, last = dates.idxmin(), dates.idxmax()
+        if dates[last].value - dates[first].value > MAX_SPAN.value:  # Python ints: no overflow
+            raise InputError(
+                f"Column '{column}' runs from {str(text[first])[:40]!r} (row {first + 1}) to {str(text[last])[:40]!r} "
+                f"(row {last + 1}), more than {MAX_SPAN.days:,} days (292 years) apart: the most time between two "
+                "dates that can be computed with. Correct a wrong date, or upload the most recent 292 years.")
+    return parsed.astype("datetime64[ns]")
 
 
 def _looks_like_dates(column: pd.Series) -> bool:
