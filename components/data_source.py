@@ -12,7 +12,8 @@ from components.data_status import attribution
 from components.upload import csv_upload
 
 UPLOAD = "Upload your own CSV"
-UPLOAD_CREDIT = "Data: your upload; it stays in this browser session and is not stored."
+UPLOAD_CREDIT = ("Data: your upload. It and what is computed from it are kept in the server's memory only, under a "
+                 "key made from its bytes, and never written to disk.")
 
 
 @dataclass(frozen=True)
