@@ -2,12 +2,16 @@
 (the model's parameters, whom and what to recommend for, a newcomer's own ratings, what to compare, a grid to search)."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pandas as pd
 import streamlit as st
 
 from components.artifact_store import loaded
 from components.data_status import attribution, load_or_explain
-from components.feedback import explain_input_errors
+from components.feedback import ERROR_ICON, explain_input_errors
 from core.artifacts import Artifact, InMemoryArtifact
 from core.jobs import FIT
 from core.settings import quick_mode
@@ -15,6 +19,7 @@ from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
 from models.recommender.artifacts import (DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, comparison_spec,
                                          evaluation_setup, grid_spec)
+from models.recommender.cost import comparison_seconds, fit_seconds, grid_seconds, within_budget
 from models.recommender.interpretation import matrix_density, neighbour_population, rating_steps
 from models.recommender.model import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS,
                                       SIMILARITIES, SVD_GRID, Recommender, cold_start, first_users, grid_size)
@@ -28,6 +33,31 @@ MODEL_DEFAULTS = {  # Surprise's defaults, except 100 factors for SVD as in its 
 }
 GRID_FOLDS = 3
 """Folds of every grid search (fewer than the comparison's: a grid fits many models)."""
+log = logging.getLogger("ml_atlas")
+
+
+@contextmanager
+def errors_explained(stop: bool = False) -> Iterator[None]:
+    """Problems in the block as a message on the page: an input error as it is, and what Surprise raises on its own
+    (a ValueError on settings it cannot use, a MemoryError) in words, logged with the full error.
+
+    With ``stop`` the page stops after the message; otherwise it goes on (the caller checks what it got).
+    """
+    try:
+        with explain_input_errors(stop=stop):
+            yield
+    except MemoryError:
+        log.exception("The recommender ran out of memory")
+        st.error("This ran out of memory on the server. Choose fewer latent factors, neighbours among users rather "
+                 "than movies, or the smaller data set, and try again.", icon=ERROR_ICON)
+        if stop:
+            st.stop()
+    except ValueError as error:
+        log.exception("Surprise refused the recommender's settings")
+        st.error(f"Surprise could not work with these settings ({error}). Change them and try again.",
+                 icon=ERROR_ICON)
+        if stop:
+            st.stop()
 
 
 @st.cache_data(show_spinner=False)
@@ -53,16 +83,31 @@ def data_set() -> tuple[str, MovieLens]:
     return name, data
 
 
+def fit_key(name: str, algorithm: str, params: dict) -> str:
+    """What identifies a fitted model: the data set (whole, or quick mode's part), the algorithm, every parameter."""
+    return f"recommender-{name}-{quick_mode()}-{algorithm}-{sorted(params.items())}"
+
+
 def model(name: str, data: MovieLens, algorithm: str, params: dict) -> Recommender:
-    """One fitted model per (data set, algorithm, parameters), kept in the server's artifact store."""
-    fit = InMemoryArtifact(f"recommender-{name}-{quick_mode()}-{algorithm}-{sorted(params.items())}", algorithm,
+    """One fitted model per (data set, algorithm, parameters), kept in the server's artifact store.
+
+    InputError, before anything is submitted, when the fit is estimated over the budget.
+    """
+    size = (f" with {params['n_factors']} latent factors and {params['n_epochs']} epochs"
+            if algorithm in FACTOR_MODELS else "")
+    advice = "Choose fewer latent factors or epochs" + (" (SVD++ costs far more than SVD per factor)."
+                                                        if algorithm == "SVD++" else ".")
+    within_budget(fit_seconds(data.ratings, algorithm, params),
+                  f"Fitting {algorithm}{size} on {len(data.ratings):,} ratings", advice)
+    fit = InMemoryArtifact(fit_key(name, algorithm, params), algorithm,
                            lambda progress: Recommender(algorithm, **params).fit(data.ratings, data.movies))
     with st.spinner(f"Fitting {algorithm} on {len(data.ratings):,} ratings..."):
         return loaded(fit)
 
 
-def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str):
-    """Results already in the model cache, else computed behind a button with a progress bar; None until then.
+def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str, waiting: str):
+    """Results already in the model cache, else computed behind a button with a progress bar; None (saying
+    ``waiting``) until then.
 
     ``compute`` names the function of ``models.recommender.model`` that computes and stores them.
     """
@@ -70,21 +115,41 @@ def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str):
                        arguments=(ratings, spec), kind=FIT)
     if results.is_trained() or st.button(label):
         return loaded(results, heading, done="Done")
+    st.info(waiting)
     return None
 
 
 def comparison(name: str, data: MovieLens, names: list[str], k: int, threshold: float):
     """The comparison of the algorithms ``names`` on the data set (cross-validation and a train/test split scored at
-    ``k`` and ``threshold``), stored or run behind a button; None until then."""
+    ``k`` and ``threshold``), stored or run behind a button; None until then, or when over the budget (InputError).
+    """
+    if not names:
+        st.info("Choose at least one algorithm.")
+        return None
     users, folds = evaluation_setup()
+    within_budget(comparison_seconds(data.ratings, names, folds),
+                  f"Cross-validating {', '.join(names)} ({folds} folds and a train/test split each)",
+                  "Compare fewer algorithms at once (SVD++ alone takes the longest).")
     spec = comparison_spec(dataset_checksum(DATASET_KEYS[name]), users, names, folds, int(k), float(threshold))
-    return stored(data.ratings, spec, "stored_comparison", "Run the comparison", "Cross-validating")
+    return stored(data.ratings, spec, "stored_comparison", "Run the comparison", "Cross-validating",
+                  "Press the button to cross-validate the chosen algorithms (about half a minute on ml-latest-small "
+                  "with an idle CPU; SVD++ alone adds minutes). The results are kept for next time.")
 
 
 def grid_search(name: str, data: MovieLens, algorithm: str, grid: dict):
-    """The grid search of ``algorithm`` over ``grid`` on the data set, stored or run behind a button; None until then."""
+    """The grid search of ``algorithm`` over ``grid`` on the data set, stored or run behind a button; None until then.
+
+    InputError, before the button, when the search is estimated over the budget.
+    """
+    if grid_size(grid) == 0:
+        st.info("Choose at least one value for every parameter.")
+        return None
+    within_budget(grid_seconds(data.ratings, algorithm, grid, GRID_FOLDS),
+                  f"The grid search ({grid_size(grid)} combinations × {GRID_FOLDS} folds of {algorithm})",
+                  "Choose fewer values, above all of the latent factors and epochs.")
     spec = grid_spec(dataset_checksum(DATASET_KEYS[name]), evaluation_setup()[0], algorithm, grid, GRID_FOLDS)
-    return stored(data.ratings, spec, "stored_grid_search", "Run the grid search", "Grid search")
+    return stored(data.ratings, spec, "stored_grid_search", "Run the grid search", "Grid search",
+                  "Press the button to run the search; the results are kept for next time.")
 
 
 def credits(name: str) -> None:
@@ -193,7 +258,7 @@ def your_recommendations(name: str, data: MovieLens, recommender: Recommender, n
     mine = your_ratings(recommender, data.ratings.rating.min(), data.ratings.rating.max())
     request = (name, algorithm, tuple(sorted(params.items())), tuple(mine.items()), n, min_ratings)
     if mine and st.button("Recommend for me", type="primary"):
-        with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."), explain_input_errors(stop=False):
+        with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."), errors_explained():
             _, _, yours = cold_start(data.ratings, data.movies, mine, algorithm, n, min_ratings, **params)
             st.session_state["cold_start"] = (request, yours)
     answered, yours = st.session_state.get("cold_start", (None, None))

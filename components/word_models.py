@@ -1,7 +1,6 @@
 """word2vec models and maps for the word pages, through the server's artifact store."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 
 import pandas as pd
@@ -14,8 +13,8 @@ from core.jobs import duration, job_board
 from data.locate import dataset_dir
 from data.text import read_uploaded_corpus
 from models.word2vec.artifacts import word2vec_model
-from models.word2vec.config import ARCHITECTURES, MapSettings
-from models.word2vec.model import TrainedModel, trained_on_upload
+from models.word2vec.config import ARCHITECTURES, MapSettings, default_config
+from models.word2vec.model import TrainedModel, trained_on_upload, upload_spec
 from models.word2vec.vectors import WordVectors
 from models.word2vec.word_map import project, saved_projection
 
@@ -43,21 +42,25 @@ def corpus_model(architecture: str, corpus: str) -> TrainedModel:
 
 
 def upload_key(architecture: str, content: bytes) -> str:
-    return f"word2vec-{architecture}-upload-{hashlib.sha256(content).hexdigest()[:16]}"
+    """The key of the model of an upload: the file's raw bytes and every training setting of ``architecture``."""
+    return upload_spec(default_config(architecture), content).key
 
 
 def upload_model(architecture: str, name: str, content: bytes) -> TrainedModel:
     """A model trained now on an uploaded corpus (InputError if the file is unusable), kept in memory a while.
 
-    The upload is decoded only when its model is not in memory already.
+    It is trained as a job that sends the vectors back, and kept only in this server's memory store
+    (dropped when it is the least recently used, or when the server stops): the upload's words are
+    never written to the model cache. The upload is decoded only when its model is not in memory already.
     """
-    key = upload_key(architecture, content)
+    config = default_config(architecture)
+    key = upload_spec(config, content).key
     kept = artifact_store().cached(key)
     if kept is not None:
         return kept
     documents = read_uploaded_corpus(content, name)
     return loaded(InMemoryArtifact(key, f"word2vec on {name}",
-                                   lambda progress: trained_on_upload(architecture, documents, progress)),
+                                   lambda progress: trained_on_upload(config, documents, progress)),
                   f"Training {ARCHITECTURES[architecture]} on {name}")
 
 

@@ -79,7 +79,7 @@ if bins is None:
 config = read.run_config(bins, int(n_iter), int(folds), quick_mode())
 if quick_mode():
     st.caption(read.quick_note(config))
-run = InMemoryArtifact(f"wine-ensembles-{(choice, bins.edges, config.n_iter, config.folds)}", "the ensembles",
+run = InMemoryArtifact(read.run_key(choice, config), "the ensembles",
                        lambda progress: WineEnsembles(config).fit(frame, progress))
 model: WineEnsembles | None = in_memory(run)
 if model is None:

@@ -3,15 +3,13 @@ import streamlit as st
 
 from components.charts.recommendations import (cv_error_chart, cv_time_chart, estimate_waterfall, grid_chart,
                                                ranking_quality_chart)
-from components.feedback import explain_input_errors
-from components.recommender_inputs import (comparison, comparison_parameters, credits, data_set, explanation_choice,
-                                           grid_parameters, grid_search, model, model_parameters, similar_choice,
-                                           use_parameters, user_choice, your_recommendations)
+from components.recommender_inputs import (comparison, comparison_parameters, credits, data_set, errors_explained,
+                                           explanation_choice, grid_parameters, grid_search, model, model_parameters,
+                                           similar_choice, use_parameters, user_choice, your_recommendations)
 from components.shell import ensure_app_navigation
 from models.recommender.artifacts import evaluation_setup
 from models.recommender.interpretation import (additive_terms, at_ceiling, combination_labels, comparison_winners,
                                                cv_errors, describe_parameters)
-from models.recommender.model import grid_size
 
 ensure_app_navigation()
 
@@ -31,7 +29,8 @@ name, data = data_set()
 low, high = data.ratings.rating.min(), data.ratings.rating.max()
 st.subheader("The model")
 algorithm, params = model_parameters(data.ratings)
-recommender = model(name, data, algorithm, params)
+with errors_explained(stop=True):
+    recommender = model(name, data, algorithm, params)
 
 user_tab, similar_tab, explain_tab, you_tab, compare_tab, tune_tab = st.tabs(
     ["For a user", "Similar movies", "Predict and explain", "You (cold start)", "Compare algorithms", "Tune"])
@@ -40,7 +39,7 @@ user_tab, similar_tab, explain_tab, you_tab, compare_tab, tune_tab = st.tabs(
 with user_tab:
     user, top_n, min_ratings = user_choice(data.ratings)
     recommendations = None
-    with explain_input_errors(stop=False):
+    with errors_explained():
         rated = recommender.rated(user)
         recommendations = recommender.recommend(user, top_n, min_ratings)
     if recommendations is not None:
@@ -64,7 +63,7 @@ with user_tab:
 with similar_tab:
     query, similar_model, n_similar, min_similar = similar_choice(name, data)
     similar = None
-    with explain_input_errors(stop=False):
+    with errors_explained():
         movie = similar_model.find(query)
         similar = similar_model.similar_items(movie, n_similar, min_similar)
     if similar is not None:
@@ -75,7 +74,7 @@ with similar_tab:
 with explain_tab:
     explain_user, explain_query = explanation_choice(data.ratings)
     explanation = None
-    with explain_input_errors(stop=False):
+    with errors_explained():
         movie = recommender.find(explain_query)
         explanation = recommender.explain(explain_user, movie)
     if explanation is not None:
@@ -102,9 +101,10 @@ with you_tab:
 # ---------------------------------------------------------------- comparing algorithms
 with compare_tab:
     names, k, threshold = comparison_parameters(low, high)
-    if not names:
-        st.info("Choose at least one algorithm.")
-    elif (results := comparison(name, data, names, k, threshold)) is not None:
+    results = None
+    with errors_explained():
+        results = comparison(name, data, names, k, threshold)
+    if results is not None:
         cv, split = results
         for col, (label, winner, value) in zip(st.columns(3), comparison_winners(cv, split, k)):
             col.metric(f"{label}: {winner}", f"{value:.4f}")
@@ -118,16 +118,14 @@ with compare_tab:
         st.caption("Only movies a user actually rated can be scored, and people mostly rate what they chose to "
                    "watch, so even random scores (NormalPredictor) rank many relevant movies: read the others "
                    "against that floor.")
-    else:
-        st.info("Press the button to cross-validate the chosen algorithms (about half a minute on ml-latest-small "
-                "with an idle CPU; SVD++ alone adds minutes). The results are kept for next time.")
 
 # ---------------------------------------------------------------- tuning
 with tune_tab:
     tune_algorithm, grid = grid_parameters()
-    if grid_size(grid) == 0:
-        st.info("Choose at least one value for every parameter.")
-    elif (result := grid_search(name, data, tune_algorithm, grid)) is not None:
+    result = None
+    with errors_explained():
+        result = grid_search(name, data, tune_algorithm, grid)
+    if result is not None:
         cols = st.columns(3)
         cols[0].metric("Best RMSE", f"{result.best_rmse:.4f}")
         cols[1].metric("Its MAE", f"{result.best_mae:.4f}")
@@ -138,7 +136,5 @@ with tune_tab:
         st.dataframe(result.table.round(4), hide_index=True, width="stretch")
         st.plotly_chart(grid_chart(result.table["RMSE"], result.table["RMSE std"], combination_labels(result.table)),
                         width="stretch")
-    else:
-        st.info("Press the button to run the search; the results are kept for next time.")
 
 credits(name)

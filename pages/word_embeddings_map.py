@@ -47,6 +47,9 @@ cols = st.columns(3)
 cols[0].metric("Vocabulary", f"{trained.info['vocabulary_size']:,} words")
 cols[1].metric("Training corpus", f"{trained.info['tokens']:,} tokens")
 cols[2].metric("Training speed (words/s)", f"{training['words_per_second']:,}")
+if upload is not None:
+    st.caption("The model of your upload is kept in this server's memory only, while it is among the recently "
+               "used ones, and is never written to disk; uploading the file again trains it again.")
 
 st.subheader("The map")
 c1, c2, c3 = st.columns(3)

@@ -294,3 +294,30 @@ def test_run_config_and_the_notes_state_its_figures():
 def test_split_note_states_the_training_and_test_wines(fitted):
     assert read.split_note(fitted, SMALL) == (f"{fitted.n_train_:,} training wines, {fitted.n_test_:,} held-out test "
                                               f"wines (stratified split, seed {SMALL.seed}).")
+
+
+def test_overlapping_runs_leave_the_process_thread_pools_as_they_were(red):
+    """A run must not set process-wide thread pools (two sessions' overlapping runs left them at one thread)."""
+    from dataclasses import replace
+
+    from test_long_memory import run_overlapping, thread_pools
+
+    tiny = EnsembleConfig(n_iter=1, folds=2, max_trees=20, boost_rounds=10, max_rows=300, permutation_repeats=1)
+    before = thread_pools()
+    assert any(threads > 1 for _, threads in before), f"this test needs a thread pool of 2+ threads: {before}"
+    run_overlapping(lambda: WineEnsembles(tiny).fit(red),
+                    lambda: WineEnsembles(replace(tiny, n_iter=3, permutation_repeats=3)).fit(red))
+    assert thread_pools() == before
+
+
+def test_a_run_is_known_by_every_one_of_its_settings():
+    """Results kept in memory are found by the wine set and every setting: a quick run never stands for a full one."""
+    base = EnsembleConfig(n_iter=10, folds=5)
+    variants = [EnsembleConfig.quick(n_iter=10, folds=5), EnsembleConfig(QualityBins((5,)), 10, 5),
+                EnsembleConfig(n_iter=11, folds=5), EnsembleConfig(n_iter=10, folds=4),
+                EnsembleConfig(n_iter=10, folds=5, test_size=0.3), EnsembleConfig(n_iter=10, folds=5, seed=1),
+                EnsembleConfig(n_iter=10, folds=5, max_trees=100), EnsembleConfig(n_iter=10, folds=5, boost_rounds=50),
+                EnsembleConfig(n_iter=10, folds=5, max_rows=800), EnsembleConfig(n_iter=10, folds=5, permutation_repeats=2)]
+    keys = {read.run_key("red", base), read.run_key("white", base), *(read.run_key("red", v) for v in variants)}
+    assert len(keys) == len(variants) + 2
+    assert read.run_key("red", base) == read.run_key("red", EnsembleConfig(n_iter=10, folds=5))

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
+from conftest import run_until_ready
 
 PAGE = str(PROJECT_ROOT / "pages" / "ensembles.py")
 MODELS = ["Random forest", "Histogram gradient boosting", "AdaBoost", "Stacking (logistic regression)"]
@@ -38,7 +39,8 @@ def test_overview_then_a_small_run_then_one_wine(app):
 
     app.number_input[0].set_value(2)
     app.number_input[1].set_value(3)
-    run_button(app).click().run()
+    run_button(app).click()
+    run_until_ready(app)  # the run is a job: follow it to its end, as the page does
     no_exception(app)
     shown = metrics(app)
     assert shown["Forests tried"] == "2"
@@ -81,7 +83,8 @@ def test_white_wines_with_two_bins(app):
 def test_a_bin_too_small_for_the_folds_stops_the_run_with_a_message(app):
     app.radio[0].set_value("white").run()
     app.text_input[0].set_value("8").run()  # only 5 white wines score 9
-    run_button(app).click().run()
+    run_button(app).click()
+    run_until_ready(app)  # the run is a job: follow it to its end, as the page does
     no_exception(app)
     assert any("bin high (>= 9) has only" in e.value and "fewer cross-validation folds" in e.value for e in app.error)
     assert metrics(app)["Wines"] == "4,898"

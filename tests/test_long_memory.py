@@ -101,3 +101,44 @@ def test_race_lengths_and_the_rows_at_one_length():
     results = pd.DataFrame({"T": [5, 5, 10, 10], "network": ["simple RNN", "LSTM"] * 2, "accuracy": [.5, .6, .7, .8]})
     at_ten = race_at_length(results, 10)
     assert at_ten.loc["LSTM", "accuracy"] == 0.8 and len(at_ten) == 2
+
+
+def thread_pools() -> list[tuple[str, int]]:
+    from threadpoolctl import threadpool_info
+
+    return [(pool["internal_api"], pool["num_threads"]) for pool in threadpool_info()]
+
+
+def run_overlapping(short, long) -> None:
+    """``short()`` in a thread and, while it runs, ``long()`` in another (as two sessions' requests would): the
+    first to start ends first, the order that left the pools at one thread when each call set and reset them."""
+    import threading
+    import time
+
+    first, second = threading.Thread(target=short), threading.Thread(target=long)
+    first.start()
+    time.sleep(0.2)  # the short call is under way (it takes seconds); the long one takes three times as long
+    second.start()
+    first.join()
+    second.join()
+
+
+@pytest.mark.parametrize("kind", ["simple RNN (plain descent)", "LSTM"])
+def test_overlapping_fits_leave_the_process_thread_pools_as_they_were(kind):
+    """A fit must not set process-wide thread pools: two sessions' overlapping fits used to leave BLAS at one
+    thread for good (A saved N and set 1, B saved 1, A restored N, B restored 1)."""
+    from models.rnn.simple_rnn import NO_TARGET, SimpleRNN
+
+    x, y = first_symbol_task(256, 40, seed=0)
+    targets = np.full((64, 40), NO_TARGET)
+    targets[:, -1] = y[:64]
+
+    def fit(updates: int):
+        if kind == "LSTM":
+            return lambda: LongMemoryNet("LSTM", 16, updates=updates, target_loss=0.0).fit(x, y)
+        return lambda: SimpleRNN(16, 0.9, 0.1, updates=updates).fit(x[:64], targets)
+
+    before = thread_pools()
+    assert any(threads > 1 for _, threads in before), f"this test needs a thread pool of 2+ threads: {before}"
+    run_overlapping(fit(60), fit(180))
+    assert thread_pools() == before

@@ -106,3 +106,68 @@ def test_ml_100k_works_too(app):
     no_exception(app)
     assert not app.error, [e.value for e in app.error]
     assert metrics(app)["Users"] == "100" and "User 1 and Star Wars (1977)" in " ".join(m.value for m in app.markdown)
+
+
+def test_a_fit_over_the_cost_budget_is_refused_before_any_job(app):
+    from components.recommender_inputs import fit_key
+    from core.jobs import job_board
+
+    app.session_state["SVD++ n_factors"], app.session_state["SVD++ n_epochs"] = 200, 100
+    app.selectbox(key="algorithm").select("SVD++").run()
+    no_exception(app)
+    errors = " ".join(e.value for e in app.error)
+    assert "Fitting SVD++ with 200 latent factors and 100 epochs on 15,448 ratings would take about" in errors
+    assert "the limit is 5 min" in errors and "Choose fewer latent factors or epochs" in errors
+    params = {"n_factors": 200, "n_epochs": 100, "lr_all": 0.007, "reg_all": 0.02}
+    assert job_board().status(fit_key("ml-latest-small", "SVD++", params)).state == "unknown"
+    assert not app.dataframe  # the page stopped at the message
+
+
+def test_a_grid_search_over_the_cost_budget_is_refused_before_its_button(app):
+    from components.recommender_inputs import GRID_FOLDS
+    from core.jobs import job_board
+    from data.locate import dataset_checksum
+    from models.recommender.artifacts import QUICK_USERS, grid_spec
+
+    from components.recommender_inputs import LEARNING_RATES, REGULARISATIONS
+
+    grid = {"n_factors": [20, 50, 100, 150], "n_epochs": [10, 20, 30, 50], "lr_all": LEARNING_RATES,
+            "reg_all": REGULARISATIONS}  # every value offered
+    for label, parameter in [("Latent factors", "n_factors"), ("Epochs", "n_epochs"), ("Learning rate", "lr_all"),
+                             ("Regularisation", "reg_all")]:
+        next(m for m in app.multiselect if m.label == label).set_value(grid[parameter])
+    app.run()
+    no_exception(app)
+    errors = " ".join(e.value for e in app.error)
+    assert "The grid search (256 combinations × 3 folds of SVD) would take about" in errors
+    assert "the limit is 5 min" in errors
+    assert not [b for b in app.button if b.label == "Run the grid search"]
+    spec = grid_spec(dataset_checksum("movielens-small"), QUICK_USERS, "SVD", grid, GRID_FOLDS)
+    assert job_board().status(spec.key).state == "unknown"
+
+
+def test_what_surprise_raises_on_its_own_becomes_a_message_and_is_logged(caplog):
+    """A ValueError Surprise raises on settings, and a MemoryError, are shown in words; the log has the full error."""
+    def page():
+        import numpy as np
+        import streamlit as st
+        from surprise.model_selection import KFold
+
+        from components.recommender_inputs import errors_explained
+        from data.movielens import load_movielens_100k
+        from models.recommender.model import to_dataset
+
+        with errors_explained():
+            next(KFold(n_splits=1).split(to_dataset(load_movielens_100k().ratings)))  # Surprise: n_splits must be >= 2
+        with errors_explained():
+            np.ones((10**7, 10**7))  # 728 TiB: numpy raises a MemoryError at once
+        st.write("the page goes on")
+
+    with caplog.at_level("ERROR", logger="ml_atlas"):
+        app = AppTest.from_function(page, default_timeout=60).run()
+    no_exception(app)
+    errors = [e.value for e in app.error]
+    assert len(errors) == 2 and "Surprise could not work with these settings (Incorrect value for n_splits" in errors[0]
+    assert "ran out of memory" in errors[1] and "the page goes on" in app.markdown[0].value
+    logged = [r for r in caplog.records if r.name == "ml_atlas"]
+    assert [type(r.exc_info[1]).__name__ for r in logged] == ["ValueError", "MemoryError"]

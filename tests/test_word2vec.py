@@ -252,3 +252,19 @@ def test_scores_are_computed_once_per_set_and_a_new_set_scores_without_retrainin
     assert computed == [203], "only the new set is scored; the others come from the cache"
     assert second["similarity"]["WS-353 similarity"]["pairs"] == 203
     assert {k: v for k, v in second["similarity"].items() if k != "WS-353 similarity"} == first["similarity"]
+
+
+def test_a_model_of_an_upload_is_keyed_by_its_raw_bytes_and_every_training_setting():
+    from dataclasses import fields, replace
+
+    from models.word2vec.config import Word2VecConfig
+    from models.word2vec.model import upload_spec
+
+    config, content = Word2VecConfig(), b"the cat sat on the mat\n"
+    changed = {"architecture": "skipgram", "loss": "softmax", "max_norm": 1.0, "learning_rate": 0.05, "sample": 1e-4}
+    variants = [replace(config, **{f.name: changed.get(f.name, f.default + 1 if isinstance(f.default, int) else None)})
+                for f in fields(Word2VecConfig)]  # each setting changed alone
+    keys = {upload_spec(variant, content).key for variant in variants}
+    assert len(keys) == len(fields(Word2VecConfig)) and upload_spec(config, content).key not in keys
+    assert upload_spec(config, b"\xef\xbb\xbf" + content).key != upload_spec(config, content).key  # bytes, not text
+    assert upload_spec(config, content).key == upload_spec(Word2VecConfig(), b"the cat sat on the mat\n").key

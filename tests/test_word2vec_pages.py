@@ -1,4 +1,7 @@
 """AppTests of the word map and the analogies pages in quick mode, including unknown and empty words."""
+import os
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -83,3 +86,25 @@ def test_a_corpus_that_cannot_be_downloaded_says_where_to_get_it(monkeypatch):
                for e in app.error)
     app.selectbox[0].set_value("english-mix").run()
     assert not app.error and texts(app).count("closest to father") == 2
+
+
+def files_holding(folder: Path, word: bytes) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file() and word in path.read_bytes()]
+
+
+def test_a_model_of_an_upload_is_kept_in_memory_only_and_known_by_its_settings():
+    """Training on an upload writes nothing holding its words to the model cache; each architecture has its model."""
+    model_dir = Path(os.environ["ML_ATLAS_MODEL_DIR"])
+    app = run("word_embeddings_map.py")
+    app.selectbox[0].set_value("Upload your own .txt").run()
+    sentences = "\n".join(f"the zorblax {verb} the quenzil near the {place} {n}" for n in range(100)
+                          for verb, place in [("chased", "river"), ("greeted", "hill"), ("painted", "barn")])
+    app.file_uploader[0].set_value(("private.txt", sentences.encode(), "text/plain"))
+    app = run_until_ready(app)
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert {m.label: m.value for m in app.metric}["Vocabulary"] == "10 words"
+    assert any("never written to disk" in c.value for c in app.caption)
+    app.radio[0].set_value("skipgram")
+    app = run_until_ready(app)
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert files_holding(model_dir, b"zorblax") == [] and files_holding(model_dir, b"quenzil") == []

@@ -126,6 +126,11 @@ def run_config(bins: QualityBins, n_iter: int, folds: int, quick: bool) -> Ensem
     return EnsembleConfig.quick(**settings) if quick else EnsembleConfig(**settings)
 
 
+def run_key(wines: str, config: EnsembleConfig) -> str:
+    """What identifies a run's results in the server's memory: the wine set and every setting of the run."""
+    return f"wine-ensembles-{wines}-{config!r}"
+
+
 def split_note(model: WineEnsembles, config: EnsembleConfig) -> str:
     """How many wines the models were trained and tested on, and how they were split."""
     return (f"{model.n_train_:,} training wines, {model.n_test_:,} held-out test wines (stratified split, seed "

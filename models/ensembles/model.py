@@ -38,7 +38,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import RandomizedSearchCV, StratifiedKFold, cross_val_score, train_test_split
 from sklearn.tree import DecisionTreeClassifier
-from threadpoolctl import threadpool_limits
 
 from data.wine import MEASUREMENTS
 from core.progress import TrainingProgress
@@ -351,15 +350,13 @@ class WineEnsembles:
         """Search, fit, cross-validate and test every model; ``progress`` hears about each stage.
 
         Parallelism comes from joblib workers over candidates and folds (``N_JOBS``,
-        each worker held to one native thread by joblib); here in the main process
-        native thread pools are held to one thread too: gradient boosting's OpenMP
-        threads otherwise spin against the workers and run many times slower on a
-        busy machine.
+        each worker held to one native thread by joblib). The calling process's own thread
+        pools are left as they are (changing them is process-wide, and a server runs many
+        requests at once): the page runs this as a fit job, whose worker is started with one
+        OpenMP and BLAS thread (``core.cluster``), so gradient boosting's threads do not spin
+        against the joblib workers there.
         """
-        with threadpool_limits(limits=1):
-            return self._fit(frame, progress or TrainingProgress())
-
-    def _fit(self, frame: pd.DataFrame, progress: TrainingProgress) -> "WineEnsembles":
+        progress = progress or TrainingProgress()
         config = self.config
         X_train, X_test, y_train, y_test = self._prepare(frame)
         self.labels_ = config.bins.labels

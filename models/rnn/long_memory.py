@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from models.rnn import simple_rnn
 from models.rnn.lstm_gates import lstm_forward
@@ -143,7 +142,8 @@ class LongMemoryNet:
 
     ``fit(x, y)`` runs Adam on minibatches drawn from ``x`` for at most
     ``updates`` steps, stopping early once a minibatch loss falls below
-    ``target_loss``. ``history_`` holds the loss per update.
+    ``target_loss``. ``history_`` holds the loss per update. Like :class:`models.rnn.simple_rnn.SimpleRNN`, it
+    leaves the process's thread pools alone (the page's fits run on job workers with one BLAS thread).
     """
 
     def __init__(self, kind: str = "LSTM", hidden_size: int = 16, learning_rate: float = 0.02, updates: int = 200,
@@ -169,11 +169,6 @@ class LongMemoryNet:
                           v={k: np.zeros_like(v) for k, v in self.params_.items()})
         rng = np.random.default_rng(self.seed)
         self.history_: list[float] = []
-        with threadpool_limits(1):  # tiny matrices: BLAS threads cost more than they save
-            self._train(x, y, gradients, state, rng)
-        return self
-
-    def _train(self, x, y, gradients, state: AdamState, rng: np.random.Generator) -> None:
         for _ in range(self.updates):
             batch = rng.choice(len(x), size=min(self.batch_size, len(x)), replace=False)
             loss, grads = gradients(self.params_, x[batch], y[batch])
@@ -181,6 +176,7 @@ class LongMemoryNet:
             if loss < self.target_loss:
                 break
             adam_update(self.params_, grads, state, self.learning_rate)
+        return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities from the state after the last step ``(n, classes)``."""

@@ -24,7 +24,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from core.errors import InputError
 
@@ -244,6 +243,10 @@ class SimpleRNN:
     ``history_`` records, per update, the loss per sequence, the norm of the mean
     gradient before clipping and whether it was clipped. A run whose loss stops being a
     finite number is halted and ``diverged_at_`` gives the update.
+
+    Its matrices are tiny, so one BLAS thread is fastest; the page runs these fits as jobs, on workers started
+    with one BLAS thread (``core.cluster``). The fit itself leaves the process's thread pools alone: they are
+    process-wide, and a server runs many sessions' requests at once.
     """
 
     def __init__(self, hidden_size: int = 16, radius: float = 0.9, learning_rate: float = 0.1, updates: int = 100,
@@ -263,11 +266,6 @@ class SimpleRNN:
         self.params_ = init_params(x.shape[-1], self.hidden_size, n_classes, self.radius, self.seed)
         self.history_: list[dict] = []
         self.diverged_at_: int | None = None
-        with threadpool_limits(1):  # tiny matrices: BLAS threads cost more than they save
-            self._descend(x, targets)
-        return self
-
-    def _descend(self, x: np.ndarray, targets: np.ndarray) -> None:
         n = len(x)
         for update in range(self.updates):
             with np.errstate(over="ignore", invalid="ignore"):
@@ -283,6 +281,7 @@ class SimpleRNN:
                 break
             self.params_ = RNNParams(**{name: value - self.learning_rate * getattr(grads, name)
                                         for name, value in self.params_.items()})
+        return self
 
 
 def _as_word(text: str) -> str:

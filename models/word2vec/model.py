@@ -1,6 +1,7 @@
 """The app's word2vec models: trained on a named corpus or an upload, cached, loaded."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,8 +35,8 @@ class TrainedModel:
     """Training statistics (words/second, seconds, corpus size); scores are computed apart (``evaluation.scores``)."""
 
 
-def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, progress: TrainingProgress) -> None:
-    """Train on ``documents`` and write vectors, vocabulary and training info into ``folder``."""
+def train_on(documents: list[str], config: Word2VecConfig, progress: TrainingProgress) -> TrainedModel:
+    """Train on ``documents``: the vectors and the training info (nothing is written anywhere)."""
     from models.word2vec.training import train
 
     progress.update(0.0, "Tokenizing the corpus")
@@ -44,10 +45,14 @@ def train_and_save(folder: Path, documents: list[str], config: Word2VecConfig, p
         raise InputError("The corpus is too small: fewer than two words occur often enough. Use a longer text "
                          "or a lower minimum count.")
     vectors, stats = train(vocabulary, corpus, config, progress)
-    info = {"config": asdict(config), "training": stats, "vocabulary_size": len(vocabulary) - 1,
-            "tokens": int(len(corpus.ids))}
-    vectors.save(folder)
-    (folder / "info.json").write_text(json.dumps(info, indent=1))
+    return TrainedModel(vectors, {"config": asdict(config), "training": stats, "vocabulary_size": len(vocabulary) - 1,
+                                  "tokens": int(len(corpus.ids))})
+
+
+def save_model(folder: Path, model: TrainedModel) -> None:
+    """Write a model's vectors, vocabulary and training info into ``folder`` (of the model cache)."""
+    model.vectors.save(folder)
+    (folder / "info.json").write_text(json.dumps(model.info, indent=1))
 
 
 def read_model(folder: Path) -> TrainedModel:
@@ -64,19 +69,18 @@ def trained_model(architecture: str, corpus: str = "english-mix", progress: Trai
     config = default_config(architecture)
 
     def train(folder: Path, progress: TrainingProgress) -> None:
-        train_and_save(folder, documents if documents is not None else corpus_documents(corpus), config, progress)
+        text = documents if documents is not None else corpus_documents(corpus)
+        save_model(folder, train_on(text, config, progress))
 
     return (cache or ModelCache()).get_or_train(spec, train, read_model, progress)
 
 
-def trained_on_upload(architecture: str, documents: list[str], progress: TrainingProgress | None = None,
-                      cache: ModelCache | None = None) -> TrainedModel:
-    """A model trained on an uploaded corpus, cached by the text's checksum."""
-    import hashlib
+def upload_spec(config: Word2VecConfig, content: bytes) -> ArtifactSpec:
+    """What identifies a model of an upload: every training setting and the sha256 of the file's raw bytes."""
+    return ArtifactSpec(f"word2vec-{config.architecture}-upload", asdict(config), hashlib.sha256(content).hexdigest())
 
-    config = default_config(architecture)
-    checksum = hashlib.sha256("\n".join(documents).encode()).hexdigest()[:16]
-    spec = ArtifactSpec(f"word2vec-{architecture}-upload", asdict(config), checksum)
-    return (cache or ModelCache()).get_or_train(
-        spec, lambda folder, p: train_and_save(folder, documents, config, p), read_model, progress)
 
+def trained_on_upload(config: Word2VecConfig, documents: list[str],
+                      progress: TrainingProgress | None = None) -> TrainedModel:
+    """A model of an uploaded corpus, returned and never saved: a visitor's text stays out of the model cache."""
+    return train_on(documents, config, progress or TrainingProgress())
