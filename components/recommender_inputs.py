@@ -17,8 +17,8 @@ from core.jobs import FIT
 from core.settings import quick_mode
 from data.movielens import DATASET_KEYS, LOADERS, MovieLens
 from data.locate import dataset_checksum
-from models.recommender.artifacts import (DEFAULT_COMPARED, DEFAULT_K, DEFAULT_THRESHOLD, comparison_spec,
-                                         evaluation_setup, grid_spec)
+from models.recommender.artifacts import (DEFAULT_COMPARED, DEFAULT_COMPARISON, DEFAULT_K, DEFAULT_THRESHOLD,
+                                         comparison_spec, evaluation_setup, grid_spec)
 from models.recommender.cost import comparison_seconds, fit_seconds, grid_seconds, within_budget
 from models.recommender.interpretation import matrix_density, neighbour_population, rating_steps
 from models.recommender.model import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS,
@@ -113,6 +113,8 @@ def stored(ratings: pd.DataFrame, spec, compute: str, label: str, heading: str, 
     """
     results = Artifact(spec.name, heading, spec=lambda: spec, build=f"models.recommender.model:{compute}",
                        arguments=(ratings, spec), kind=FIT)
+    if spec.key == DEFAULT_COMPARISON.key:
+        results = DEFAULT_COMPARISON  # the pre-trained comparison: never counted as a removable result of settings
     if results.is_trained() or st.button(label):
         return loaded(results, heading, done="Done")
     st.info(waiting)

@@ -268,3 +268,12 @@ def test_a_model_of_an_upload_is_keyed_by_its_raw_bytes_and_every_training_setti
     assert len(keys) == len(fields(Word2VecConfig)) and upload_spec(config, content).key not in keys
     assert upload_spec(config, b"\xef\xbb\xbf" + content).key != upload_spec(config, content).key  # bytes, not text
     assert upload_spec(config, content).key == upload_spec(Word2VecConfig(), b"the cat sat on the mat\n").key
+
+
+def test_a_map_of_other_settings_counts_against_the_results_budget_and_the_default_map_does_not():
+    from data.text import DEFAULT_CORPUS
+    from models.word2vec.artifacts import map_spec
+    from models.word2vec.config import MapSettings
+
+    assert not map_spec("cbow", DEFAULT_CORPUS, MapSettings()).bounded  # pre-trained by the warm start: kept
+    assert map_spec("cbow", DEFAULT_CORPUS, MapSettings(perplexity=5.0)).bounded

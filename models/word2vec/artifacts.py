@@ -28,8 +28,12 @@ def model_spec(architecture: str, corpus: str) -> ArtifactSpec:
 
 
 def map_spec(architecture: str, corpus: str, settings: MapSettings) -> ArtifactSpec:
-    """The cache key of a map: its settings, keyed on the model it was drawn from."""
-    return ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key)
+    """The cache key of a map: its settings, keyed on the model it was drawn from.
+
+    A map of other settings than the app's default ones is a result of a visitor's sliders: it counts
+    against the model cache's budget for such results (the least recently used are removed past it)."""
+    default = corpus == DEFAULT_CORPUS and settings == MapSettings()
+    return ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key, bounded=not default)
 
 
 def word2vec_model(architecture: str, corpus: str = DEFAULT_CORPUS) -> Artifact:

@@ -95,7 +95,8 @@ def scores(vectors: WordVectors, cache: ModelCache | None = None) -> dict:
         def train(folder: Path, progress: TrainingProgress) -> None:
             (folder / "score.json").write_text(json.dumps(compute()))
 
-        spec = ArtifactSpec(f"word2vec-score-{set_key}", {"vectors": vectors.digest}, dataset_checksum(set_key))
+        spec = ArtifactSpec(f"word2vec-score-{set_key}", {"vectors": vectors.digest}, dataset_checksum(set_key),
+                            bounded=True)  # cheap to recompute: counts against the budget of results
         return cache.get_or_train(spec, train, lambda folder: json.loads((folder / "score.json").read_text()))
 
     return {
