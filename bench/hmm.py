@@ -14,21 +14,28 @@ from core.progress import TrainingProgress
 from data.treebank import load_treebank
 from models.hmm.artifacts import BaumWelchConfig, TaggerConfig
 from models.hmm.evaluation import score
+from models.hmm.states import load_state_treebank
 from models.hmm.tagger import HMMTagger
 from models.hmm.training import REPORT, UnsupervisedRun, train_baum_welch, train_taggers
 
-GRID = ((10, 10), (10, 5), (6, 10), (4, 5))
-"""(max suffix length, max word frequency of the words the suffix model learns from) tried on dev."""
+GRID = (("UPOS", 4, 5, 1, 0), ("UPOS|XPOS", 4, 5, 1, 0), ("UPOS|XPOS", 4, 5, 50, 0), ("UPOS|XPOS", 4, 10, 50, 0),
+        ("UPOS|XPOS", 4, 5, 50, 20), ("UPOS|XPOS", 4, 5, 50, 30), ("UPOS|XPOS", 4, 5, 50, 50))
+"""(states, max suffix length, max word frequency of the words the suffix model learns from, min state count,
+lexical words) tried on dev."""
 
 
 def tune_on_dev() -> None:
-    train, dev = load_treebank("train"), load_treebank("dev")
+    splits = {"UPOS": load_treebank("train"), "UPOS|XPOS": load_state_treebank("train")}
+    dev = load_treebank("dev")
     print("Dev split, trigram HMM (the test split is not read here):")
-    for suffix, frequency in GRID:
-        tagger = HMMTagger(3, suffix, frequency).fit(train)
+    for states, suffix, frequency, min_count, lexical in GRID:
+        began = time.perf_counter()
+        tagger = HMMTagger(3, suffix, frequency, min_count, lexical).fit(splits[states])
+        seconds = time.perf_counter() - began
         scores = score(tagger.tag, tagger.known, dev)
-        print(f"  suffix <= {suffix:2d}, rare words <= {frequency:2d}: accuracy {scores.accuracy:.4f}, "
-              f"unseen {scores.unknown_accuracy:.4f}")
+        print(f"  {states:9s} states (merged below {min_count:2d}), {lexical:2d} lexical words, suffix <= {suffix}, "
+              f"rare words <= {frequency:2d}: {len(tagger.states_):3d} states, accuracy {scores.accuracy:.4f}, "
+              f"unseen {scores.unknown_accuracy:.4f}, training {seconds:.1f} s")
 
 
 def main() -> None:

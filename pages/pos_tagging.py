@@ -11,7 +11,7 @@ from components.data_status import attribution
 from components.feedback import explain_input_errors
 from components.shell import ensure_app_navigation
 from data.treebank import DATASET, UPOS_TAGS
-from models.hmm.artifacts import BAUM_WELCH, HMM_TAGGERS
+from models.hmm.artifacts import BAUM_WELCH, HMM_TAGGERS, TaggerConfig
 from models.hmm.explain import most_probable_words, tagged_sentence, trellis, transition_matrix as transitions
 from models.hmm.sentence import MAX_WORDS, words_of
 
@@ -22,11 +22,15 @@ MODELS = {"trigram HMM": "trigram", "bigram HMM": "bigram", "most frequent tag":
 
 st.title("Part-of-speech tagging with a hidden Markov model")
 st.write(
-    "A hidden Markov model: the hidden states are word classes (the 17 universal part-of-speech tags), each "
-    "state emits a word, and the next state depends only on the last one (bigram) or two (trigram). Transition "
-    "and emission probabilities are counted on the English Web Treebank's training split; an unseen word's "
-    "tags are guessed from its suffix and shape, as TnT does. **Viterbi** finds the most probable tag sequence; "
-    "**forward-backward** gives each word's probability of every tag, summed over all sequences."
+    "A hidden Markov model: the hidden states are word classes, each state emits a word, and the next state "
+    "depends only on the last one (bigram) or two (trigram). The states are finer than the 17 universal tags "
+    f"they output: each universal tag paired with its Penn Treebank tag (AUX|VBZ, VERB|VBZ), and the "
+    f"{TaggerConfig.default().lexical_words} most "
+    "frequent ambiguous words (that, to, for, have) with states of their own, so the transitions learn what "
+    "follows them. Transition and emission probabilities are counted on the English Web Treebank's training "
+    "split; an unseen word's states are guessed from its suffix and shape, as TnT does. **Viterbi** finds the "
+    "most probable state sequence; **forward-backward** gives each word's probability of every tag, summed over "
+    "all sequences."
 )
 
 taggers = loaded(HMM_TAGGERS, "Training the HMM taggers on the treebank (first use only)", done="Taggers trained")

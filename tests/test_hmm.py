@@ -12,6 +12,7 @@ from models.hmm.evaluation import many_to_one
 from models.hmm.forward_backward import forward_backward
 from models.hmm.lattice import end_row, log_sum_exp
 from models.hmm.sentence import MAX_WORDS, words_of
+from models.hmm.states import load_state_treebank
 from models.hmm.tagger import HMMTagger
 from models.hmm.viterbi import max_marginals, viterbi
 
@@ -78,7 +79,7 @@ def test_transitions_are_distributions_and_the_bigram_ignores_the_older_tag(tagg
 
 
 def test_emissions_keep_each_tags_unseen_share(tagger):
-    counts = tagger.word_tag_counts_
+    counts = tagger.word_state_counts_
     hapax = counts[counts.sum(axis=1) == 1].sum(axis=0)
     seen_mass = np.exp(tagger.log_emission_).sum(axis=0)
     np.testing.assert_allclose(seen_mass + hapax / counts.sum(axis=0), 1.0)
@@ -110,6 +111,22 @@ def test_the_trigram_beats_the_bigram_on_dev(train):
     def accuracy(tagger):
         return np.mean([p == g for s in dev for p, g in zip(tagger.tag(s.words), s.tags)])
     assert accuracy(HMMTagger(3).fit(train)) > accuracy(HMMTagger(2).fit(train)) > 0.85
+
+
+def test_finer_states_output_upos_and_decode_the_same_everywhere(tmp_path):
+    fine = HMMTagger(3, min_state_count=20, lexical_words=10).fit(load_state_treebank("train")[:3_000])
+    assert {"AUX|VBZ", "VERB|VBZ", "ADP|IN|for", "PART|TO|to", "ADP|IN|to"} <= set(fine.states_)
+    assert all(state.split("|")[0] in UPOS_TAGS for state in fine.states_)
+    words = "I have to go for a walk , that is all .".split()
+    tags = fine.tag(words)
+    assert tags[:3] == ["PRON", "VERB", "PART"] and set(tags) <= set(UPOS_TAGS)
+    posteriors = fine.posteriors(words)
+    np.testing.assert_allclose(posteriors.probabilities.sum(axis=1), 1.0)
+    assert [UPOS_TAGS[t] for t in posteriors.probabilities.argmax(axis=1)] == tags
+    best = fine.max_marginals(words)
+    np.testing.assert_allclose(best.max(axis=1), fine.decode(words).log_probability)
+    fine.save(tmp_path, "fine")
+    assert HMMTagger.load(tmp_path, "fine").tag(words) == tags
 
 
 def test_typed_text_becomes_treebank_words():

@@ -6,18 +6,23 @@ from hmmlearn.hmm import CategoricalHMM
 
 from data.treebank import load_treebank
 from models.hmm.baum_welch import batches, em_step, random_parameters
+from models.hmm.states import load_state_treebank
 from models.hmm.tagger import HMMTagger
 
 
-@pytest.fixture(scope="module", params=[2, 3])
+@pytest.fixture(scope="module", params=["bigram", "trigram", "trigram on UPOS|XPOS states"])
 def tagger(request):
-    return HMMTagger(request.param).fit(load_treebank("train"))
+    if request.param == "bigram":
+        return HMMTagger(2).fit(load_treebank("train"))
+    if request.param == "trigram":
+        return HMMTagger(3).fit(load_treebank("train"))
+    return HMMTagger(3, min_state_count=1_000, lexical_words=3).fit(load_state_treebank("train"))
 
 
 def as_first_order_hmm(tagger: HMMTagger, words: list[str]) -> tuple[CategoricalHMM, np.ndarray]:
     """The tagger's lattice as a first-order HMM over the pair states (previous tag, tag); the sentence as
     symbols: its distinct words, then the end of sentence, then one symbol for every other word."""
-    boundary = len(tagger.tags_)
+    boundary = len(tagger.states_)
     size = boundary + 1
     transition = np.exp(tagger.log_transition_)  # [a, b, c]
     states = size * size
@@ -53,7 +58,7 @@ def as_first_order_hmm(tagger: HMMTagger, words: list[str]) -> tuple[Categorical
 def test_hmmlearn_finds_the_same_path_likelihood_and_posteriors(tagger, sentence):
     words = sentence.split()
     model, symbols = as_first_order_hmm(tagger, words)
-    size = len(tagger.tags_) + 1
+    size = len(tagger.states_) + 1
     log_probability, states = model.decode(symbols, algorithm="viterbi")
     decoding = tagger.decode(words)
     assert (states[:-1] % size).tolist() == decoding.path.tolist()
@@ -61,7 +66,8 @@ def test_hmmlearn_finds_the_same_path_likelihood_and_posteriors(tagger, sentence
     posteriors = tagger.posteriors(words)
     assert model.score(symbols) == pytest.approx(posteriors.log_likelihood, rel=1e-9)
     by_state = model.predict_proba(symbols)[:-1]
-    by_tag = by_state.reshape(len(words), size, size).sum(axis=1)[:, :-1]
+    by_state = by_state.reshape(len(words), size, size).sum(axis=1)[:, :-1]
+    by_tag = np.stack([by_state[:, tagger.state_tags_ == t].sum(axis=1) for t in range(len(tagger.tags_))], axis=1)
     np.testing.assert_allclose(by_tag, posteriors.probabilities, atol=1e-8)
 
 

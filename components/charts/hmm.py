@@ -24,7 +24,7 @@ def viterbi_trellis(shortfall: pd.DataFrame) -> go.Figure:
 def transition_matrix(matrix: pd.DataFrame) -> go.Figure:
     figure = px.imshow(matrix, color_continuous_scale="Viridis", aspect="auto",
                        labels={"x": "next tag", "y": "tag", "color": "P(next | tag)"},
-                       title="Transition probabilities P(next tag | tag) of the bigram HMM")
+                       title="Transition probabilities P(next tag | tag), the bigram HMM's states grouped by tag")
     figure.update_layout(height=560, xaxis={"dtick": 1}, yaxis={"dtick": 1})
     return figure
 

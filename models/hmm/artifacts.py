@@ -19,7 +19,11 @@ class TaggerConfig:
     test_sentences: int | None = None
     max_suffix_length: int = 4
     max_word_frequency: int = 5
-    """The best of ``bench/hmm.py``'s grid on the dev split."""
+    min_state_count: int = 50
+    lexical_words: int = 30
+    """The best of ``bench/hmm.py``'s grid on the dev split: ``UPOS|XPOS`` states (those seen fewer than
+    ``min_state_count`` times merged into their UPOS tag), the ``lexical_words`` most frequent ambiguous words
+    with states of their own."""
 
     @classmethod
     def default(cls) -> "TaggerConfig":

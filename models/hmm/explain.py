@@ -15,11 +15,11 @@ BOUNDARY = "<s>/</s>"
 def tagged_sentence(tagger: HMMTagger, words: Sequence[str]) -> tuple[pd.DataFrame, float]:
     """One row per word: its Viterbi tag, that tag's posterior, the second most probable tag and whether the
     word was seen in training; and the sentence's log-likelihood."""
-    decoding, posteriors = tagger.decode(words), tagger.posteriors(words)
+    path, posteriors = tagger.state_tags_[tagger.decode(words).path], tagger.posteriors(words)
     order = np.argsort(-posteriors.probabilities, axis=1)
     rows = []
     for i, word in enumerate(words):
-        tag = decoding.path[i]
+        tag = path[i]
         runner_up = order[i, 0] if order[i, 0] != tag else order[i, 1]
         rows.append({"word": word, "tag": tagger.tags_[tag], "posterior": posteriors.probabilities[i, tag],
                      "next best": f"{tagger.tags_[runner_up]} ({posteriors.probabilities[i, runner_up]:.1%})",
@@ -35,15 +35,26 @@ def trellis(tagger: HMMTagger, words: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(shortfall.T, index=list(tagger.tags_), columns=[f"{i + 1}: {w}" for i, w in enumerate(words)])
 
 
+def by_tag(tagger: HMMTagger, counts: np.ndarray, axis: int) -> np.ndarray:
+    """``counts`` over the tagger's states (the boundary last, if ``counts`` has it) summed along ``axis`` into
+    its output tags."""
+    groups = np.append(tagger.state_tags_, len(tagger.tags_))[:counts.shape[axis]]
+    summed = np.zeros((*counts.shape[:axis], groups.max() + 1, *counts.shape[axis + 1:]))
+    np.add.at(np.moveaxis(summed, axis, 0), groups, np.moveaxis(counts, axis, 0))
+    return summed
+
+
 def transition_matrix(tagger: HMMTagger) -> pd.DataFrame:
-    """P(next tag | tag) of the bigram tagger, the sentence boundary as one more row (start) and column (end)."""
+    """P(next tag | tag) in the training sentences, counted over the tagger's states grouped by the tag they
+    output; the sentence boundary as one more row (start) and column (end)."""
+    bigrams = by_tag(tagger, by_tag(tagger, tagger.transition_counts_.sum(axis=0), 0), 1)
     labels = [*tagger.tags_, BOUNDARY]
-    return pd.DataFrame(np.exp(tagger.log_transition_[-1]), index=labels, columns=labels)
+    return pd.DataFrame(bigrams / np.maximum(bigrams.sum(axis=1, keepdims=True), 1), index=labels, columns=labels)
 
 
 def most_probable_words(tagger: HMMTagger, count: int = 8) -> pd.DataFrame:
-    """Each tag's ``count`` words of highest P(word | tag)."""
+    """Each tag's ``count`` most frequent training words, the words of highest P(word | tag)."""
     words = np.array(list(tagger.vocabulary_))
-    top = np.argsort(-tagger.log_emission_, axis=0)[:count]
+    top = np.argsort(-by_tag(tagger, tagger.word_state_counts_, 1), axis=0, kind="stable")[:count]
     return pd.DataFrame({"tag": tagger.tags_,
                          "most probable words": [", ".join(words[top[:, t]]) for t in range(len(tagger.tags_))]})

@@ -19,6 +19,16 @@ def log_sum_exp(values: np.ndarray, axis: int) -> np.ndarray:
         return np.squeeze(peak, axis) + np.log(np.sum(np.exp(values - peak), axis=axis))
 
 
+def used_tags(log_transition: np.ndarray, log_emission: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lattice cut down to the tags some word of the sentence can emit, the boundary last: (those tags,
+    log_transition and log_emission over them). No path runs through the other tags, so every sum and maximum
+    over paths is the same on the smaller lattice."""
+    boundary = log_transition.shape[0] - 1
+    used = np.flatnonzero(np.isfinite(log_emission[:, :boundary]).any(axis=0))
+    kept = np.append(used, boundary)
+    return used, log_transition[np.ix_(kept, kept, kept)], log_emission[:, kept]
+
+
 def end_row(tags: int) -> np.ndarray:
     """The emission row of the end-of-sentence step: only the boundary state emits it."""
     row = np.full(tags + 1, -np.inf)

@@ -21,6 +21,7 @@ import numpy as np
 from data.treebank import UPOS_TAGS, Sentence
 from models.hmm.forward_backward import Posteriors, forward_backward
 from models.hmm.lattice import end_row
+from models.hmm.states import ambiguous_words, coarsened, lexicalised, output_tag, prefix_counts
 from models.hmm.unknown_words import SuffixGuesser
 from models.hmm.viterbi import Decoding, max_marginals, viterbi
 
@@ -84,42 +85,60 @@ def _conditional(counts: np.ndarray, shorter: np.ndarray) -> np.ndarray:
 
 
 class HMMTagger:
-    """An HMM part-of-speech tagger of ``order`` 2 (bigram transitions) or 3 (trigram)."""
+    """An HMM part-of-speech tagger of ``order`` 2 (bigram transitions) or 3 (trigram).
 
-    def __init__(self, order: int = 3, max_suffix_length: int = 4, max_word_frequency: int = 5):
+    Its hidden states are the training sentences' tags: UPOS tags, or finer states such as ``AUX|VBZ``
+    (:mod:`models.hmm.states`) that each output the UPOS tag before the bar. The ``lexical_words`` most
+    frequent ambiguous words get states of their own (``ADP|IN|for``); a state seen fewer than
+    ``min_state_count`` times loses its last parts (``X|GW`` -> ``X``).
+    """
+
+    def __init__(self, order: int = 3, max_suffix_length: int = 4, max_word_frequency: int = 5,
+                 min_state_count: int = 1, lexical_words: int = 0):
         if order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, not {order}")
         self.order = order
         self.max_suffix_length = max_suffix_length
         self.max_word_frequency = max_word_frequency
+        self.min_state_count = min_state_count
+        self.lexical_words = lexical_words
 
     def fit(self, sentences: Sequence[Sentence]) -> "HMMTagger":
-        self.tags_ = UPOS_TAGS
-        tag_index = {tag: i for i, tag in enumerate(self.tags_)}
-        count = len(self.tags_)
-        tag_sequences = [[tag_index[tag] for tag in sentence.tags] for sentence in sentences]
-        trigrams = transition_counts(tag_sequences, count)
-        self.interpolation_weights_ = deleted_interpolation(trigrams, self.order)
-        self.log_transition_ = interpolated_log_transitions(trigrams, self.interpolation_weights_)
+        sentences = lexicalised(sentences, ambiguous_words(sentences, self.lexical_words))
+        label_counts = prefix_counts(sentences)
+        merged = {label: coarsened(label, label_counts, self.min_state_count)
+                  for label in {label for sentence in sentences for label in sentence.tags}}
+        self._set_states(sorted(set(merged.values()), key=lambda state: (UPOS_TAGS.index(output_tag(state)), state)))
+        state_index = {state: i for i, state in enumerate(self.states_)}
+        count = len(self.states_)
+        state_sequences = [[state_index[merged[label]] for label in sentence.tags] for sentence in sentences]
+        self.transition_counts_ = transition_counts(state_sequences, count)
+        self.interpolation_weights_ = deleted_interpolation(self.transition_counts_, self.order)
 
         words = [word for sentence in sentences for word in sentence.words]
-        tag_ids = [tag for sequence in tag_sequences for tag in sequence]
+        state_ids = [state for sequence in state_sequences for state in sequence]
         self.vocabulary_ = {word: row for row, word in enumerate(dict.fromkeys(words))}
-        word_tag = np.zeros((len(self.vocabulary_), count))
-        np.add.at(word_tag, ([self.vocabulary_[w] for w in words], tag_ids), 1)
-        self.word_tag_counts_ = word_tag
-        self.guesser_ = SuffixGuesser(self.max_suffix_length, self.max_word_frequency).fit(words, tag_ids, count)
-        self._derive_emissions()
+        word_state = np.zeros((len(self.vocabulary_), count))
+        np.add.at(word_state, ([self.vocabulary_[w] for w in words], state_ids), 1)
+        self.word_state_counts_ = word_state
+        self.guesser_ = SuffixGuesser(self.max_suffix_length, self.max_word_frequency).fit(words, state_ids, count)
+        self._derive_probabilities()
         return self
 
-    def _derive_emissions(self) -> None:
-        counts = self.word_tag_counts_
-        tag_counts = np.maximum(counts.sum(axis=0), 1)  # a tag the training data lacks emits nothing
+    def _set_states(self, states: Sequence[str]) -> None:
+        self.tags_ = UPOS_TAGS
+        self.states_ = tuple(states)
+        self.state_tags_ = np.array([UPOS_TAGS.index(output_tag(state)) for state in self.states_])  # into tags_
+
+    def _derive_probabilities(self) -> None:
+        self.log_transition_ = interpolated_log_transitions(self.transition_counts_, self.interpolation_weights_)
+        counts = self.word_state_counts_
+        state_counts = np.maximum(counts.sum(axis=0), 1)
         hapax = counts[counts.sum(axis=1) == 1].sum(axis=0)
-        unseen_share = hapax / tag_counts
+        unseen_share = hapax / state_counts
         with np.errstate(divide="ignore"):
-            self.log_emission_ = np.log((1.0 - unseen_share) * counts / tag_counts)
-            # log [P(unseen | t) P(w | unseen) / P(t | unseen)], to which an unseen word adds log P(t | w, unseen)
+            self.log_emission_ = np.log((1.0 - unseen_share) * counts / state_counts)
+            # log [P(unseen | s) P(w | unseen) / P(s | unseen)], to which an unseen word adds log P(s | w, unseen)
             self.log_unseen_scale_ = np.log(unseen_share * hapax.sum() / np.maximum(hapax, 1e-300)) \
                 - np.log(max((counts.sum(axis=1) == 1).sum(), 1))
 
@@ -128,8 +147,8 @@ class HMMTagger:
         return np.array([word in self.vocabulary_ or word.lower() in self.vocabulary_ for word in words], dtype=bool)
 
     def emission_scores(self, words: Sequence[str]) -> np.ndarray:
-        """log P(word i | tag c) for each word, then the end-of-sentence row (the lattice's emissions)."""
-        count = len(self.tags_)
+        """log P(word i | state c) for each word, then the end-of-sentence row (the lattice's emissions)."""
+        count = len(self.states_)
         rows = np.full((len(words) + 1, count + 1), -np.inf)
         for i, word in enumerate(words):
             row = self.vocabulary_.get(word, self.vocabulary_.get(word.lower()))
@@ -142,45 +161,57 @@ class HMMTagger:
         return rows
 
     def decode(self, words: Sequence[str]) -> Decoding:
+        """The Viterbi path of states (indices into ``states_``; ``state_tags_`` maps them to ``tags_``)."""
         return viterbi(self.log_transition_, self.emission_scores(words))
 
     def tag(self, words: Sequence[str]) -> list[str]:
-        return [self.tags_[t] for t in self.decode(words).path]
+        return [self.tags_[t] for t in self.state_tags_[self.decode(words).path]]
 
     def posteriors(self, words: Sequence[str]) -> Posteriors:
-        return forward_backward(self.log_transition_, self.emission_scores(words))
+        """Each word's posterior probability of each output tag (the sum over the states that output it)."""
+        states = forward_backward(self.log_transition_, self.emission_scores(words))
+        by_tag = np.zeros((len(words), len(self.tags_)))
+        np.add.at(by_tag.T, self.state_tags_, states.probabilities.T)
+        return Posteriors(np.minimum(by_tag, 1.0), states.log_likelihood)  # a sum may round a hair above 1
 
     def max_marginals(self, words: Sequence[str]) -> np.ndarray:
-        return max_marginals(self.log_transition_, self.emission_scores(words))
+        """``[i, t]``: log P of the best complete path that gives word i a state of output tag t."""
+        states = max_marginals(self.log_transition_, self.emission_scores(words))
+        by_tag = np.full((len(words), len(self.tags_)), -np.inf)
+        np.maximum.at(by_tag.T, self.state_tags_, states.T)
+        return by_tag
 
     def save(self, folder: Path, name: str) -> None:
-        np.savez_compressed(folder / f"{name}.npz", log_transition=self.log_transition_,
-                            word_tag_counts=self.word_tag_counts_, weights=self.interpolation_weights_,
+        np.savez_compressed(folder / f"{name}.npz", transition_counts=self.transition_counts_,
+                            word_state_counts=self.word_state_counts_, weights=self.interpolation_weights_,
                             **self.guesser_.to_arrays())
         (folder / f"{name}.json").write_text(json.dumps({
-            "order": self.order, "max_suffix_length": self.max_suffix_length,
-            "max_word_frequency": self.max_word_frequency, "tags": list(self.tags_),
-            "vocabulary": list(self.vocabulary_)}))
+            "settings": self.settings(), "states": list(self.states_), "vocabulary": list(self.vocabulary_)}))
+
+    def settings(self) -> dict:
+        return {"order": self.order, "max_suffix_length": self.max_suffix_length,
+                "max_word_frequency": self.max_word_frequency, "min_state_count": self.min_state_count,
+                "lexical_words": self.lexical_words}
 
     @classmethod
     def load(cls, folder: Path, name: str) -> "HMMTagger":
-        settings = json.loads((folder / f"{name}.json").read_text())
-        tagger = cls(settings["order"], settings["max_suffix_length"], settings["max_word_frequency"])
+        saved = json.loads((folder / f"{name}.json").read_text())
+        tagger = cls(**saved["settings"])
         with np.load(folder / f"{name}.npz", allow_pickle=False) as arrays:
-            tagger.tags_ = tuple(settings["tags"])
-            tagger.vocabulary_ = {word: row for row, word in enumerate(settings["vocabulary"])}
-            tagger.log_transition_ = arrays["log_transition"]
-            tagger.word_tag_counts_ = arrays["word_tag_counts"]
+            tagger._set_states(saved["states"])
+            tagger.vocabulary_ = {word: row for row, word in enumerate(saved["vocabulary"])}
+            tagger.transition_counts_ = arrays["transition_counts"]
+            tagger.word_state_counts_ = arrays["word_state_counts"]
             tagger.interpolation_weights_ = arrays["weights"]
             tagger.guesser_ = SuffixGuesser.from_arrays(arrays, tagger.max_suffix_length, tagger.max_word_frequency)
-        tagger._derive_emissions()
+        tagger._derive_probabilities()
         return tagger
 
 
 def most_frequent_tags(sentences: Sequence[Sentence]) -> dict[str, str]:
-    """Each training word's most frequent tag, the baseline's lexicon."""
+    """Each training word's most frequent (output) tag, the baseline's lexicon."""
     counts: dict[str, Counter] = {}
     for sentence in sentences:
-        for word, tag in zip(sentence.words, sentence.tags):
-            counts.setdefault(word, Counter())[tag] += 1
+        for word, label in zip(sentence.words, sentence.tags):
+            counts.setdefault(word, Counter())[output_tag(label)] += 1
     return {word: tags.most_common(1)[0][0] for word, tags in counts.items()}

@@ -15,6 +15,7 @@ from data.treebank import UPOS_TAGS, Sentence, load_treebank
 from models.hmm.artifacts import BaumWelchConfig, TaggerConfig, baum_welch_spec, tagger_spec
 from models.hmm.baum_welch import BaumWelchHMM
 from models.hmm.evaluation import many_to_one, score
+from models.hmm.states import load_state_treebank
 from models.hmm.tagger import HMMTagger, most_frequent_tags
 
 REPORT = "report.json"
@@ -32,7 +33,7 @@ class TrainedTaggers:
 
 
 def train_taggers(folder: Path, progress: TrainingProgress, config: TaggerConfig, locator=None) -> None:
-    train = load_treebank("train", locator)[:config.train_sentences]
+    train = load_state_treebank("train", locator)[:config.train_sentences]
     test = load_treebank("test", locator)[:config.test_sentences]
     report: dict = {"train_tokens": sum(len(s.words) for s in train), "test_tokens": sum(len(s.words) for s in test),
                     "train_seconds": {}}
@@ -40,7 +41,8 @@ def train_taggers(folder: Path, progress: TrainingProgress, config: TaggerConfig
     for step, (name, order) in enumerate((("bigram", 2), ("trigram", 3))):
         progress.update(step / 3, f"estimating the {name} HMM")
         began = time.perf_counter()
-        taggers[name] = HMMTagger(order, config.max_suffix_length, config.max_word_frequency).fit(train)
+        taggers[name] = HMMTagger(order, config.max_suffix_length, config.max_word_frequency, config.min_state_count,
+                                  config.lexical_words).fit(train)
         report["train_seconds"][name] = time.perf_counter() - began
         taggers[name].save(folder, name)
     known = taggers["trigram"].known
