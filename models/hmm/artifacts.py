@@ -56,17 +56,17 @@ def baum_welch_spec(config: BaumWelchConfig | None = None) -> ArtifactSpec:
 HMM_TAGGERS = Artifact(
     name="hmm-tagger",
     description="Bigram and trigram HMM part-of-speech taggers on the UD English Web Treebank, scored on its "
-                "test split (about a minute on 2 CPU cores)",
+                "test split (about 15 s on 2 CPU cores)",
     spec=tagger_spec,
     build="models.hmm.training:load_taggers",
     data=(DATASET,),
-    estimate=60.0,
+    estimate=15.0,
 )
 BAUM_WELCH = Artifact(
     name="hmm-baum-welch",
-    description="Baum-Welch on the treebank's training words, no tags (about 4 minutes on 2 CPU cores)",
+    description="Baum-Welch on the treebank's training words, no tags (about 25 s on 2 CPU cores)",
     spec=baum_welch_spec,
     build="models.hmm.training:load_baum_welch",
     data=(DATASET,),
-    estimate=240.0,
+    estimate=25.0,
 )
