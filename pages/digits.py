@@ -7,14 +7,16 @@ from components.artifact_store import loaded
 from components.charts.classification import confusion_matrix
 from components.charts.images import digit_probabilities, feature_maps, upscaled
 from components.data_status import attribution
-from components.feedback import explain_input_errors
+from components.feedback import errors_reported, explain_input_errors
 from components.shell import ensure_app_navigation
 from models.digits.artifacts import DIGITS_CNN
 from models.digits.model import CONFIDENT, TrainedDigits, read_drawing
+from models.digits.preprocess import canvas_pixels
 
 ensure_app_navigation()
 
 CANVAS_SIZE = 280
+"""The canvas's width and height in pixels; a drawing of any other size was not drawn here and is refused."""
 GALLERY_SHOWN = 24
 
 st.title("Draw a digit")
@@ -29,7 +31,18 @@ st.write(
 trained: TrainedDigits = loaded(DIGITS_CNN, "Training the digit reader on MNIST (first use only)",
                                done="Digit reader trained")
 
+
+def sent_drawing(canvas_key: str) -> str | None:
+    """The drawing as the canvas sent it, a PNG data URL not decoded yet (None before the first stroke).
+
+    Read from the component's state rather than decoded by ``st_canvas``, which would decode an image of any size:
+    :func:`canvas_pixels` checks its length and its size first.
+    """
+    return (st.session_state[canvas_key].get("drawing") or {}).get("data")
+
+
 @st.fragment
+@errors_reported
 def draw_and_read(trained: TrainedDigits) -> None:
     """The canvas, the reading and the feature maps: a stroke reruns only this part, not the report below."""
     if "canvas_round" not in st.session_state:
@@ -40,16 +53,17 @@ def draw_and_read(trained: TrainedDigits) -> None:
         brush = st.slider("Brush width", min_value=6, max_value=40, value=20, step=1)
         if st.button("Clear", icon=":material/ink_eraser:"):
             st.session_state.canvas_round += 1  # a new key gives a fresh, empty canvas
-        canvas = st_canvas(
+        canvas_key = f"digit_canvas_{st.session_state.canvas_round}"
+        st_canvas(
             stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS_SIZE,
-            width=CANVAS_SIZE, drawing_mode="freedraw", update_streamlit=True, return_image_data=True,
-            key=f"digit_canvas_{st.session_state.canvas_round}",
+            width=CANVAS_SIZE, drawing_mode="freedraw", update_streamlit=True, return_image_data=True, key=canvas_key,
         )
 
     reading = None
     with result_side:
         with explain_input_errors(stop=False):
-            reading = None if canvas.image_data is None else read_drawing(trained.classifier, canvas.image_data)
+            drawing = sent_drawing(canvas_key)
+            reading = None if drawing is None else read_drawing(trained.classifier, canvas_pixels(drawing, CANVAS_SIZE))
         if reading is None:
             st.metric("Prediction", "—")
             st.info("Draw a digit on the canvas to see what the network reads.", icon=":material/draw:")

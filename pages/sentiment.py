@@ -4,11 +4,13 @@ import streamlit as st
 from components.artifact_store import loaded
 from components.charts.classification import confusion_matrix, training_curves
 from components.data_status import attribution
+from components.feedback import errors_reported
 from components.shell import ensure_app_navigation
 from core.errors import InputError
 from models.sentiment.artifacts import MODEL_NAMES, SENTIMENT_MODELS, TITLES, design
-from models.sentiment.model import (SentimentModel, accuracy_by_c, curves_by_epoch, highlight_html, preview, score,
-                                    strongest_words, training_note, word_contributions)
+from models.sentiment.model import (MAX_REVIEW_CHARS, OCCLUSION_WORD_BUDGET, SentimentModel, accuracy_by_c,
+                                    curves_by_epoch, highlight_html, preview, score, strongest_words, training_note,
+                                    word_contributions)
 
 ensure_app_navigation()
 
@@ -30,6 +32,7 @@ def set_review(text: str) -> None:
 
 
 @st.fragment
+@errors_reported
 def review_and_verdict(model: SentimentModel, compare: bool) -> None:
     """The review box, the verdict and the word contributions: scoring a review reruns only this part."""
     st.subheader("Your review")
@@ -39,8 +42,9 @@ def review_and_verdict(model: SentimentModel, compare: bool) -> None:
             truth = "positive" if example["label"] else "negative"
             st.button(f"{example['kind']} (labelled {truth}, model said {example['probability']:.0%} positive): "
                       f"{preview(example['text'])}", key=f"example_{i}", on_click=set_review, args=(example["text"],))
-    text = st.text_area("Movie review", key="review", height=160,
+    text = st.text_area("Movie review", key="review", height=160, max_chars=MAX_REVIEW_CHARS,
                         placeholder="e.g. The plot was thin, but the acting was superb and I loved every minute.")
+    st.caption(f"Up to {MAX_REVIEW_CHARS:,} characters, more than the longest IMDB review.")
     st.button("Score the review", type="primary")
 
     if not text.strip():
@@ -58,7 +62,7 @@ def review_and_verdict(model: SentimentModel, compare: bool) -> None:
             cols[2].metric("Words known to the model", f"{verdict.known_words} of {verdict.words_read}")
             if verdict.truncated:
                 part = "first" if model.pipeline.truncating == "start" else "last"
-                st.info(f"Your review has {verdict.words_total} words; this model reads at most "
+                st.info(f"Your review has {verdict.words_total:,} words; this model reads at most "
                         f"{model.pipeline.max_length}, so it scored the {part} {verdict.words_read} words only.")
 
             if compare:
@@ -81,7 +85,12 @@ def review_and_verdict(model: SentimentModel, compare: bool) -> None:
                 "not in the model's vocabulary."
             )
             contributions = word_contributions(model, text)
-            st.markdown(highlight_html(contributions), unsafe_allow_html=True)
+            st.markdown(highlight_html(contributions, text), unsafe_allow_html=True)
+            if len(contributions) < verdict.words_read:
+                st.info(f"The highlights cover the first {len(contributions)} of the {verdict.words_read} words read: "
+                        f"occlusion re-scores the review once for each word, and a review may send at most "
+                        f"{OCCLUSION_WORD_BUDGET:,} words through the model. The verdict above reads all "
+                        f"{verdict.words_read}.")
             for column, positive in zip(st.columns(2), (False, True)):
                 column.caption(f"Pushed most towards **{'positive' if positive else 'negative'}**")
                 column.table(strongest_words(contributions, positive))

@@ -1,9 +1,16 @@
 """The 'Draw a digit' page: an AppTest of the script and a real browser drawing on the canvas."""
+import base64
+import io
+import json
 import time
 
+import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from bench.load import DIGITS, canvas_state
+from components.artifact_store import artifact_store
 from conftest import PROJECT_ROOT, page_has_no_exception, wait_for_app
 from core.cache import ModelCache
 from models.digits.model import DigitsConfig, load_trained
@@ -46,6 +53,70 @@ def test_clear_gives_a_fresh_canvas(monkeypatch, quick_model_dir):
     assert not app.exception
     assert app.session_state["canvas_round"] == first_round + 1
     assert metric(app, "Prediction") == "—"
+
+
+def with_drawing(app: AppTest, data_url: str) -> AppTest:
+    """The page after its canvas sent ``data_url``, as the component's state (what the browser sends)."""
+    app.session_state["digit_canvas_0"] = {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data_url}}
+    return app.run()
+
+
+def drawn(strokes) -> str:
+    """The PNG data URL the canvas sends for these strokes (as the load bench draws them)."""
+    return json.loads(canvas_state(strokes))["drawing"]["data"]
+
+
+def test_a_drawing_sent_by_the_canvas_is_read(monkeypatch, quick_model_dir):
+    app = with_drawing(run_page(monkeypatch, quick_model_dir), drawn(DIGITS[0][1]))
+    assert not app.exception and not app.error
+    assert metric(app, "Prediction") != "—"
+    assert any(caption.value.startswith("Probabilities:") for caption in app.caption)
+
+
+def test_a_huge_image_sent_as_the_drawing_is_refused_with_a_message(monkeypatch, quick_model_dir):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (8_000, 8_000), (255, 255, 255, 255)).save(buffer, "PNG")  # a few KB, 256 MB decoded
+    app = with_drawing(run_page(monkeypatch, quick_model_dir),
+                       "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+    assert not app.exception
+    assert any("8,000×8,000 pixels; this page's canvas is 280×280" in error.value for error in app.error)
+    assert metric(app, "Prediction") == "—"
+    assert metric(app, "Test digits") == "2,000"  # the rest of the page is there
+
+
+@pytest.fixture
+def mismatched_model_dir(tmp_path, monkeypatch):
+    """A model cache whose digits artifact is sound on disk but whose network takes 32x32 images, not 28x28:
+    Keras fails when the page asks it to read a drawing (as with an artifact from another version of the code)."""
+    import keras
+    from keras import layers
+
+    from models.digits.artifacts import spec
+    from models.digits.model import Report
+
+    def write_mismatched(folder, progress):
+        hidden = inputs = keras.Input((32, 32, 1))
+        for name in ("conv1", "conv2", "conv3"):
+            hidden = layers.ReLU(name=f"{name}_relu")(layers.Conv2D(2, 3, name=name)(hidden))
+        keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(hidden))).save(folder / "model.keras")
+        Report(0.0, 1, 0.0, np.zeros((10, 10), dtype=np.int64), np.zeros((0, 28, 28), dtype=np.uint8),
+               *(np.zeros(0, dtype=dtype) for dtype in (np.int64, np.int64, np.float32))).save(folder)
+
+    monkeypatch.setenv("ML_ATLAS_QUICK", "1")
+    ModelCache(tmp_path).get_or_train(spec(DigitsConfig.default()), write_mismatched, lambda folder: None)
+    artifact_store.clear()  # the process's loaded models: the sound one, under the same key, must not be served
+    yield tmp_path
+    artifact_store.clear()
+
+
+def test_a_network_failing_on_a_drawing_gives_a_message_and_logs_the_error(monkeypatch, mismatched_model_dir, caplog):
+    app = with_drawing(run_page(monkeypatch, mismatched_model_dir), drawn(DIGITS[0][1]))
+    assert not app.exception
+    assert any("Something went wrong on our side (ValueError)" in error.value and "incident" in error.value
+               for error in app.error)
+    assert [button.label for button in app.button] == ["Clear"]  # drawn before the failure: the canvas stays
+    failure = next(record for record in caplog.records if record.name == "ml_atlas" and record.exc_info)
+    assert failure.exc_info[0] is ValueError and "32" in str(failure.exc_info[1])  # the full error, in the log
 
 
 def stroke(page, canvas, points) -> None:

@@ -1,11 +1,15 @@
 """Canvas -> 28x28 preprocessing: MNIST conventions, invariance to size, position and colours, blank canvases."""
+import base64
+import io
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from PIL.PngImagePlugin import PngInfo
 from scipy import ndimage
 
 from data.mnist import load_mnist
-from models.digits.preprocess import SIZE, ink_map, prepare
+from models.digits.preprocess import PNG_DATA_URL, SIZE, canvas_pixels, ink_map, prepare
 from core.errors import InputError
 
 
@@ -97,3 +101,58 @@ def test_blot_is_flagged_as_a_scribble_and_a_digit_is_not():
 def test_wrong_shape_is_an_input_error():
     with pytest.raises(InputError, match="RGB or RGBA"):
         prepare(np.zeros((280, 280), dtype=np.uint8))
+
+
+def png_data_url(image: Image.Image, **save_options) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", **save_options)
+    return PNG_DATA_URL + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_drawing_of_the_canvas_size_is_decoded_to_its_pixels():
+    drawing = Image.fromarray(canvas_with_seven(80, 60, 160, 20))
+    pixels = canvas_pixels(png_data_url(drawing), 280)
+    assert pixels.shape == (280, 280, 4) and pixels.dtype == np.uint8
+    np.testing.assert_array_equal(pixels, np.asarray(drawing))
+
+
+def test_a_huge_image_is_refused_from_its_header_before_its_pixels_are_decoded():
+    bomb = png_data_url(Image.new("RGBA", (8_000, 8_000), (0, 0, 0, 255)))  # 256 MB of pixels in a few KB
+    assert len(bomb) < 400_000
+    with pytest.raises(InputError, match="is 8,000×8,000 pixels; this page's canvas is 280×280"):
+        canvas_pixels(bomb, 280)
+    far_larger = png_data_url(Image.new("1", (20_000, 20_000)))  # past Pillow's own decompression-bomb limit
+    with pytest.raises(InputError, match="far larger than this page's 280×280 canvas"):
+        canvas_pixels(far_larger, 280)
+    with pytest.raises(InputError, match="is 140×280 pixels"):
+        canvas_pixels(png_data_url(Image.new("RGBA", (140, 280))), 280)
+
+
+def test_a_drawing_sent_longer_than_any_canvas_png_is_refused_before_decoding():
+    # a real 280x280 PNG carrying 900 KB of incompressible text: decodable, but no canvas sends it
+    padded = png_data_url(Image.new("RGBA", (280, 280)), pnginfo=incompressible_text(900_000))
+    with pytest.raises(InputError, match=r"characters long; the limit is 836,290"):
+        canvas_pixels(padded, 280)
+
+
+def incompressible_text(size: int) -> PngInfo:
+    info = PngInfo()
+    info.add_text("padding", base64.b64encode(np.random.default_rng(0).bytes(size * 3 // 4)).decode())
+    return info
+
+
+@pytest.mark.parametrize("sent, message", [
+    ("data:image/jpeg;base64,/9j/4AAQ", "did not arrive as a PNG image"),
+    (PNG_DATA_URL + "not base64 at all!", "not a readable PNG image"),
+    (PNG_DATA_URL + base64.b64encode(b"GIF89a" + bytes(40)).decode(), "not a readable PNG image"),
+])
+def test_anything_but_a_png_is_refused_with_a_message(sent, message):
+    with pytest.raises(InputError, match=message):
+        canvas_pixels(sent, 280)
+
+
+def test_a_png_with_damaged_pixel_data_is_refused():
+    whole = base64.b64decode(png_data_url(Image.fromarray(canvas_with_seven(80, 60, 160, 20)))[len(PNG_DATA_URL):])
+    cut = PNG_DATA_URL + base64.b64encode(whole[: len(whole) // 2]).decode()
+    with pytest.raises(InputError, match="damaged PNG image"):
+        canvas_pixels(cut, 280)

@@ -1,4 +1,7 @@
 """The three sentiment models, trained in quick mode on a small subset of IMDB."""
+import html
+import re
+
 import keras
 import numpy as np
 import pandas as pd
@@ -7,6 +10,7 @@ import pytest
 from conftest import quick_models
 from models.sentiment import model as sentiment
 from models.sentiment.artifacts import FULL_SETTINGS, MODEL_NAMES, SENTIMENT_MODELS, design
+from models.sentiment.text_pipeline import tokenize, word_spans
 from core.cache import ModelCache
 from core.errors import InputError
 
@@ -110,11 +114,56 @@ def test_occlusion_contributions_follow_the_words(models):
     assert by_word["excellent"] == pytest.approx(full - without)
 
 
-def test_highlight_escapes_every_word():
-    frame = pd.DataFrame({"word": ["<script>", "good"], "known": [False, True], "contribution": [-0.1, 0.2]})
-    markup = sentiment.highlight_html(frame)
-    assert "<script>" not in markup and "&lt;script&gt;" in markup
-    assert "rgba(22,163,74,0.75)" in markup  # the strongest word gets the full green shade
+def test_highlight_shows_the_review_as_typed_and_escapes_all_of_it(models):
+    text = 'I <3 it & "loved" the <b>CAST</b><br /><br />\n\n<!-- # *so* good <img src=x onerror=alert(1)>'
+    contributions = sentiment.word_contributions(models["baseline"], text)
+    markup = sentiment.highlight_html(contributions, text)
+    assert markup.startswith('<div style="line-height: 2;">') and markup.endswith("</div>")
+    assert markup.count("<span ") == len(contributions) == len(tokenize(text)) and ">CAST</span>" in markup
+    inner = re.sub(r'<span style="[^"<>]*" title="[^"<>]*">|</span>', "", markup[len('<div style="line-height: 2;">'):-6])
+    assert not re.search("[<>\"]", inner) and "\n" not in markup  # all escaped, on one line (one HTML block)
+    # shown as typed, from the first word to the last, line breaks made spaces
+    assert html.unescape(inner) == 'I <3 it & "loved" the <b>CAST</b> <!-- # *so* good <img src=x onerror=alert(1'
+
+
+def test_highlight_shades_the_strongest_word_fully():
+    text = "bad good"
+    frame = pd.DataFrame({"word": ["bad", "good"], "known": [False, True], "contribution": [-0.1, 0.2],
+                          "start": [0, 4], "end": [3, 8]})
+    markup = sentiment.highlight_html(frame, text)
+    assert "rgba(22,163,74,0.75)" in markup and "rgba(220,38,38,0.38)" in markup
+    assert "color: #888; font-style: italic;" in markup  # outside the vocabulary
+
+
+def test_word_spans_place_each_token_in_the_text():
+    text = "Great film!<br />İstanbul's \u212aING didn't LIKE it"  # "İ" and the Kelvin sign: unusual lowercases
+    assert tokenize(text) == ["great", "film", "istanbul's", "king", "didn't", "like", "it"]
+    assert [text[start:end] for start, end in word_spans(text)] == \
+        ["Great", "film", "İstanbul's", "\u212aING", "didn't", "LIKE", "it"]
+
+
+def test_a_review_over_the_limit_is_refused_before_it_is_read(models):
+    too_long = "good " * (sentiment.MAX_REVIEW_CHARS // 5) + "!"
+    with pytest.raises(InputError, match=f"has {len(too_long):,} characters; the limit is 15,000"):
+        sentiment.score(models["baseline"], too_long)
+    with pytest.raises(InputError, match="the limit is 15,000"):
+        sentiment.word_contributions(models["baseline"], too_long)
+    assert sentiment.score(models["baseline"], too_long[:-1]).words_read == 3_000  # at the limit: scored
+
+
+def test_occlusion_stays_within_its_word_budget(models):
+    budget = sentiment.OCCLUSION_WORD_BUDGET
+    assert sentiment.occluded_word_count(200) == 200  # a review of ordinary length is highlighted whole
+    assert sentiment.occluded_word_count(600) == budget // 600 - 1 == 99
+    assert sentiment.occluded_word_count(10 * budget) == 1
+    for words in (100, 244, 245, 600, 2_700):
+        count = sentiment.occluded_word_count(words)
+        assert (count + 1) * words <= budget or count == 1
+    text = "a truly good film and " * 600  # 3,000 words, all read by the baseline
+    contributions = sentiment.word_contributions(models["baseline"], text)
+    assert len(contributions) == sentiment.occluded_word_count(3_000) == 19
+    assert contributions.word.tolist()[:5] == ["a", "truly", "good", "film", "and"]
+    assert text[contributions.start.iloc[-1]:contributions.end.iloc[-1]] == contributions.word.iloc[-1]
 
 
 def test_pretrainable_entries(models):

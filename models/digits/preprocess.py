@@ -8,10 +8,13 @@ which colours the digit was drawn. Plain numpy + Pillow: no TensorFlow here.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from core.errors import InputError
 
@@ -23,6 +26,11 @@ MIN_INK_PIXELS = 30
 """A drawing with fewer inked pixels than this is treated as blank (a stray click)."""
 SCRIBBLE_FILL = 0.6
 """A digit fills well under this share of its 20x20 box; more is a scribble or a blot."""
+PNG_DATA_URL = "data:image/png;base64,"
+"""How the canvas sends its drawing: a PNG, base64-encoded in a data URL."""
+MAX_PNG_BYTES_PER_PIXEL = 8
+"""A drawing's PNG may take at most this many bytes per canvas pixel: twice the 4 of an RGBA pixel, so even a PNG
+stored without compression fits (a real drawing takes a few KB, well under 0.1 byte per pixel)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,38 @@ class Prepared:
     @property
     def looks_like_scribble(self) -> bool:
         return self.fill > SCRIBBLE_FILL
+
+
+def canvas_pixels(data_url: str, size: int) -> np.ndarray:
+    """The (size, size, 4) RGBA pixels of a drawing the canvas sent as a PNG data URL, checked before decoding.
+
+    The page's canvas sends exactly ``size`` x ``size`` pixels, but a client can send anything, and a PNG of one
+    colour 8,000 pixels square is a few KB that decode to 256 MB. So the text's length is capped
+    (:data:`MAX_PNG_BYTES_PER_PIXEL`) before the base64 is decoded, and the width and height in the PNG's header
+    must be the canvas's before any pixel is decompressed. InputError, saying what was sent, otherwise.
+    """
+    again = "Clear the canvas and draw the digit again."
+    if not isinstance(data_url, str) or not data_url.startswith(PNG_DATA_URL):
+        raise InputError(f"The drawing did not arrive as a PNG image, as this page's canvas sends it. {again}")
+    limit = len(PNG_DATA_URL) + 4 * -(-MAX_PNG_BYTES_PER_PIXEL * size * size // 3)
+    if len(data_url) > limit:
+        raise InputError(f"The drawing sent is {len(data_url):,} characters long; the limit is {limit:,}, more than "
+                         f"any PNG of this {size}×{size} canvas needs. {again}")
+    try:
+        image = Image.open(io.BytesIO(base64.b64decode(data_url[len(PNG_DATA_URL):], validate=True)), formats=["PNG"])
+    except (binascii.Error, UnidentifiedImageError) as error:
+        raise InputError(f"The drawing sent is not a readable PNG image ({error}). {again}") from error
+    except Image.DecompressionBombError as error:  # Pillow's own cap, met before ours by a far larger image
+        raise InputError(f"The drawing sent is far larger than this page's {size}×{size} canvas ({error}). "
+                         f"{again}") from error
+    if image.size != (size, size):
+        width, height = image.size
+        raise InputError(f"The drawing sent is {width:,}×{height:,} pixels; this page's canvas is {size}×{size}, "
+                         f"so it was not drawn here and is not read. {again}")
+    try:
+        return np.asarray(image.convert("RGBA"))
+    except (OSError, ValueError) as error:  # a PNG whose header is fine but whose pixel data is damaged
+        raise InputError(f"The drawing sent is a damaged PNG image ({error}). {again}") from error
 
 
 def ink_map(rgba: np.ndarray) -> np.ndarray:

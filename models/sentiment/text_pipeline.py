@@ -18,13 +18,32 @@ import numpy as np
 
 PAD, OOV = "<pad>", "<oov>"
 PAD_ID, OOV_ID = 0, 1
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
+
+
+def _lowercase_in_place(text: str) -> str:
+    """``text`` lowercased with its ``<br />`` tags blanked, every character kept where it is in ``text``.
+
+    A tag becomes spaces of its own length, and the rare character whose lowercase is longer (such as "İ",
+    lowercase "i" + a combining dot) gives only its first character, so a word found in the result stands at
+    the same offsets in ``text``.
+    """
+    blanked = BREAK_TAG.sub(lambda tag: " " * len(tag[0]), text)
+    lowered = blanked.lower()
+    if len(lowered) != len(blanked):
+        lowered = "".join(ch.lower()[0] for ch in blanked)
+    return lowered
 
 
 def tokenize(text: str) -> list[str]:
     """Lowercase words of ``text`` with the HTML line breaks removed; punctuation is dropped."""
-    return _WORD.findall(_BREAK.sub(" ", text).lower())
+    return _WORD.findall(_lowercase_in_place(text))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each word of :func:`tokenize` stands in ``text``: (start, end) character offsets."""
+    return [match.span() for match in _WORD.finditer(_lowercase_in_place(text))]
 
 
 class TextPipeline:
@@ -63,8 +82,8 @@ class TextPipeline:
         """Vocabulary ids of ``tokens`` (OOV_ID for unknown words), without padding or truncation."""
         return [self._index.get(word, OOV_ID) for word in tokens]
 
-    def kept(self, tokens: list[str]) -> list[str]:
-        """The part of ``tokens`` the model reads, after truncation to ``max_length``."""
+    def kept(self, tokens: list) -> list:
+        """The part of ``tokens`` (or of their :func:`word_spans`) the model reads, after truncation to ``max_length``."""
         if self.max_length is None or len(tokens) <= self.max_length:
             return tokens
         return tokens[: self.max_length] if self.truncating == "start" else tokens[-self.max_length:]
