@@ -312,6 +312,7 @@ MAIN_OUTPUTS: dict[str, tuple[str, str | None]] = {
     "ensembles": ("metric", "Wines"),  # the data overview; the ensembles run on request
     "recommender": ("metric", "Top pick's predicted rating"),
     "attribution": ("metric", "P(conversion) from (start)"),
+    "pos_tagging": ("metric", "Sentence log-likelihood"),  # the typed sentence, tagged and scored
 }
 
 
