@@ -15,8 +15,7 @@ from models.digits.preprocess import canvas_pixels
 
 ensure_app_navigation()
 
-CANVAS_SIZE = 280
-"""The canvas's width and height in pixels; a drawing of any other size was not drawn here and is refused."""
+CANVAS_SIZE = 280  # the canvas's width and height in pixels; a drawing of any other size was not drawn here
 GALLERY_SHOWN = 24
 
 st.title("Draw a digit")

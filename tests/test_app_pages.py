@@ -90,3 +90,15 @@ def test_an_uploaded_csv_gives_one_ped_per_segment():
     table = app.dataframe[0].value.set_index("segment")
     assert table.loc["north", "elasticity"] == pytest.approx(-0.7, abs=0.02)
     assert table.loc["south", "elasticity"] == pytest.approx(-1.6, abs=0.02)
+
+
+def test_no_page_script_has_a_bare_string_that_streamlit_would_draw():
+    """Streamlit's magic draws every bare expression of a page script: a string meant as a note on a constant
+    appears on the page (it did above the digits page's title)."""
+    import ast
+
+    for script in ["app.py", "pages/home.py", *(card.script for card in PAGES)]:
+        body = ast.parse((PROJECT_ROOT / script).read_text()).body
+        strays = [node.lineno for node in body[1:]
+                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)]
+        assert not strays, f"{script}: bare strings at lines {strays} are drawn on the page; make them comments"
