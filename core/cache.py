@@ -22,7 +22,6 @@ nothing is ever unpickled.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -31,13 +30,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import AtlasError
+from core.file_lock import LockWaitExpired, exclusive_lock, lock_if_free
 from core.jobs import TRAINING, duration
 from core.progress import TrainingProgress
 from core.settings import LOCK_WAIT_VARIABLE, fit_cache_bytes, lock_wait_seconds, model_root
@@ -288,46 +288,20 @@ class ModelCache:
     def _lock(self, key: str, progress: TrainingProgress) -> Iterator[None]:
         """Hold the artifact's training lock for the block, waiting for it up to ``ML_ATLAS_LOCK_WAIT`` seconds."""
         wait = lock_wait_seconds(LOCK_WAIT)
-        deadline = time.monotonic() + wait
-        with open(self._lock_path(key), "a") as handle:
-            while not _try_lock(handle):
-                if time.monotonic() >= deadline:
-                    raise TrainingLockTimeout(
-                        f"Waited {duration(wait)} for another process to finish training {key} (it holds "
-                        f"{self._lock_path(key)}), and it has not. If no training of it is running any more, the "
-                        f"process holding that file open is stuck: stop it and try again. To wait longer, set "
-                        f"{LOCK_WAIT_VARIABLE} (seconds).")
-                progress.update(0.0, "waiting for another process that is training it")
-                time.sleep(LOCK_POLL_SECONDS)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    @contextmanager
-    def _lock_if_free(self, key: str) -> Iterator[bool]:
-        """Hold the artifact's lock for the block if no process holds it; yield whether this one does."""
         try:
-            handle = open(self._lock_path(key), "a")
-        except OSError:  # a read-only cache: nothing here is removed
-            yield False
-            return
-        with handle:
-            held = _try_lock(handle)
-            try:
-                yield held
-            finally:
-                if held:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+            with exclusive_lock(self._lock_path(key), wait, LOCK_POLL_SECONDS,
+                                lambda: progress.update(0.0, "waiting for another process that is training it")):
+                yield
+        except LockWaitExpired:
+            raise TrainingLockTimeout(
+                f"Waited {duration(wait)} for another process to finish training {key} (it holds "
+                f"{self._lock_path(key)}), and it has not. If no training of it is running any more, the "
+                f"process holding that file open is stuck: stop it and try again. To wait longer, set "
+                f"{LOCK_WAIT_VARIABLE} (seconds).") from None
 
-
-def _try_lock(handle) -> bool:
-    """Take an exclusive lock on the open file without waiting; whether it was free."""
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
+    def _lock_if_free(self, key: str) -> AbstractContextManager[bool]:
+        """The artifact's lock held for the block if no process holds it; it yields whether this one does."""
+        return lock_if_free(self._lock_path(key))
 
 
 def _record_use(folder: Path) -> None:

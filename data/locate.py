@@ -17,7 +17,6 @@ download becomes a :class:`DatasetMissing` saying why (the full error is logged)
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import importlib
 import json
@@ -26,7 +25,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +33,7 @@ from pathlib import Path
 
 from core.cache import sha256_of
 from core.errors import DataError
+from core.file_lock import LockWaitExpired, exclusive_lock
 from core.settings import DATA_DIR_VARIABLE, PROJECT_ROOT, cache_root, data_dir, offline
 from data.registry import DATASETS, Dataset, Download
 from data.unpack import UnusableDownload
@@ -205,23 +204,12 @@ def missing_message(dataset: Dataset, locator: Locator, reason: str | None = Non
 def download_lock(download_root: Path, key: str) -> Iterator[None]:
     """Hold the lock on downloading data set ``key`` into ``download_root``, waiting up to DOWNLOAD_LOCK_WAIT."""
     download_root.mkdir(parents=True, exist_ok=True)
-    with open(download_root / f".{key}.lock", "w") as handle:
-        deadline = time.monotonic() + DOWNLOAD_LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"another session has been downloading '{key}' for over {DOWNLOAD_LOCK_WAIT:.0f} s "
-                        f"(the wait limit); try again when it has finished."
-                    ) from None
-                time.sleep(0.2)
-        try:
+    try:
+        with exclusive_lock(download_root / f".{key}.lock", DOWNLOAD_LOCK_WAIT, poll=0.2):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except LockWaitExpired:
+        raise TimeoutError(f"another session has been downloading '{key}' for over {DOWNLOAD_LOCK_WAIT:.0f} s "
+                           f"(the wait limit); try again when it has finished.") from None
 
 
 def _staging_folders(download_root: Path, key: str) -> list[Path]:
