@@ -48,13 +48,21 @@ class Artifact:
     data: tuple[str, ...] = ()
     """Keys of the data sets training reads (``data/registry.py``), so a page can check them before training."""
     estimate: float = 60.0
-    """Seconds its full training takes on 2 CPU cores (what a page states before it starts; warm-start order)."""
+    """Seconds its own training takes on 2 CPU cores, once what it ``needs`` is trained (what a page states before
+    it starts)."""
     kind: JobKind = TRAINING
     """A model's training by default; a result of a page's settings kept in the cache is a fit (a bounded artifact)."""
+    needs: tuple["Artifact", ...] = ()
+    """Artifacts its training trains first when they are missing (a word map needs its word2vec model)."""
 
     @property
     def key(self) -> str:
         return self.spec().key
+
+    def seconds_to_ready(self) -> float:
+        """How long until it is in the cache if its training started now: its own estimate, plus that of every
+        artifact it needs that is not trained yet (what the warm start orders by)."""
+        return self.estimate + sum(need.seconds_to_ready() for need in self.needs if not need.is_trained())
 
     def is_trained(self) -> bool:
         """Whether the model cache holds it (cheap: no loading, no heavy import)."""
@@ -73,7 +81,8 @@ class Artifact:
             return self._builder()(*self.arguments)
 
     def _cache_rule(self) -> AbstractContextManager:
-        """A fit is written as a bounded artifact (removed when least recently used past the budget); a model is kept."""
+        """A fit is written as a bounded artifact (removed when least recently used past the budget); a model
+        is kept."""
         return bounded(self.key) if self.kind == FIT else nullcontext()
 
     def _builder(self) -> Callable[..., Any]:

@@ -37,9 +37,14 @@ def bar(name: str, fraction: float, message: str, width: int = 30) -> str:
     return f"{name:<24} [{'#' * filled}{'-' * (width - filled)}] {fraction:6.1%} {message[:60]:<60}"
 
 
+def missing_quickest_first(artifacts: Sequence[Artifact]) -> list[Artifact]:
+    """The artifacts missing from the cache, quickest to be ready first (counting what each needs trained first)."""
+    return sorted((a for a in artifacts if not a.is_trained()), key=Artifact.seconds_to_ready)
+
+
 def warm_start(board: JobBoard, artifacts: Sequence[Artifact]) -> list[Artifact]:
-    """Queue every artifact missing from the cache, quickest to train first; return them in that order."""
-    missing = sorted((a for a in artifacts if not a.is_trained()), key=lambda a: a.estimate)
+    """Queue every artifact missing from the cache, quickest to be ready first; return them in that order."""
+    missing = missing_quickest_first(artifacts)
     for rank, artifact in enumerate(missing):
         board.submit(artifact.job(priority=-1 - rank))
     return missing
@@ -119,7 +124,7 @@ def main(artifacts: Sequence[Artifact], argv: list[str] | None = None) -> int:
     if unknown or not names:
         parser.error(f"name models to train or pass --all; unknown: {unknown}; known: {list(registry)}")
     board, queued = job_board(), []
-    for rank, artifact in enumerate(sorted((registry[name] for name in names), key=lambda a: a.estimate)):
+    for rank, artifact in enumerate(sorted((registry[name] for name in names), key=Artifact.seconds_to_ready)):
         if artifact.is_trained():
             print(f"{artifact.name}: already trained")
         else:

@@ -98,3 +98,17 @@ def test_an_in_memory_result_is_computed_on_request_only():
     with pytest.raises(NotTrained):
         result.load()
     assert result.train() == 42 and len(calls) == 1
+
+
+def test_the_warm_start_puts_a_word_map_whose_model_is_untrained_after_quicker_models(tmp_path, monkeypatch):
+    from core.pretrain import missing_quickest_first
+    from models.hmm.artifacts import HMM_TAGGERS
+    from models.word2vec.artifacts import WORD_MAPS
+
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))  # an empty cache: every model is missing
+    word_map = WORD_MAPS[0]
+    order = missing_quickest_first(PRETRAINED)
+    # The map alone takes seconds, but its word2vec model has to be trained first: minutes.
+    assert word_map.estimate < HMM_TAGGERS.estimate < word_map.seconds_to_ready()
+    assert order.index(HMM_TAGGERS) < order.index(word_map)
+    assert order.index(word_map.needs[0]) < order.index(word_map)

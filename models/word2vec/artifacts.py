@@ -50,7 +50,8 @@ def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSetti
     return Artifact(name=f"word-map-{architecture}",
                     description=f"default t-SNE map of the word2vec {ARCHITECTURES[architecture]} vectors ({corpus})",
                     spec=lambda: map_spec(architecture, corpus, settings), build="models.word2vec.word_map:trained_map",
-                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=10.0)
+                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=10.0,
+                    needs=(word2vec_model(architecture, corpus),))
 
 
 WORD2VEC_MODELS = tuple(word2vec_model(architecture) for architecture in ARCHITECTURES)
