@@ -163,3 +163,11 @@ def test_one_word_and_a_training_sample_lacking_tags(tagger, train):
     np.testing.assert_allclose(np.exp(small.log_transition_).sum(axis=2), 1.0)
     posteriors = small.posteriors("The committee met on Tuesday .".split())
     np.testing.assert_allclose(posteriors.probabilities.sum(axis=1), 1.0)
+
+
+def test_a_word_seen_with_one_tag_only_has_no_runner_up_and_an_ambiguous_one_names_it(tagger):
+    from models.hmm.explain import tagged_sentence
+
+    table, _ = tagged_sentence(tagger, ["The", "the", "book", "."])
+    assert table["next best"].iloc[3] == "none"  # '.' is PUNCT wherever the treebank has it
+    assert table["next best"].iloc[2] != "none"  # 'book': a noun, and a verb too

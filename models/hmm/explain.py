@@ -21,8 +21,10 @@ def tagged_sentence(tagger: HMMTagger, words: Sequence[str]) -> tuple[pd.DataFra
     for i, word in enumerate(words):
         tag = path[i]
         runner_up = order[i, 0] if order[i, 0] != tag else order[i, 1]
+        second = posteriors.probabilities[i, runner_up]
         rows.append({"word": word, "tag": tagger.tags_[tag], "posterior": posteriors.probabilities[i, tag],
-                     "next best": f"{tagger.tags_[runner_up]} ({posteriors.probabilities[i, runner_up]:.1%})",
+                     # A word seen in training with one tag only can have no other: then there is no runner-up.
+                     "next best": f"{tagger.tags_[runner_up]} ({second:.1%})" if second >= 0.0005 else "none",
                      "seen in training": bool(tagger.known([word])[0])})
     return pd.DataFrame(rows), posteriors.log_likelihood
 
