@@ -55,6 +55,10 @@ def job_result(job: Job, heading: str | None = None, done: str = "Done") -> Any:
         st.stop()
     try:
         value = board.result(job.key)
+    except InputError:  # shown by the page like any bad input; asking again with other input runs afresh
+        board.forget(job.key)
+        stop_waiting(job.key)
+        raise
     except JobFailed as error:
         _failed(board, job.key, heading or job.description, str(error))
         st.stop()

@@ -174,6 +174,9 @@ def execute(pickled_job: bytes) -> Any:
     except TimeLimitExceeded as error:
         publish(state="failed", reason=str(error), stopped="time")
         raise
+    except InputError as error:  # the job found the visitor's input unusable: its message is the reason
+        publish(state="failed", reason=str(error))
+        raise
     except BaseException as error:
         publish(state="failed", reason=f"{type(error).__name__}: {error}")
         raise
@@ -293,8 +296,8 @@ class JobBoard:
         future = self._futures[task_key(key)]
         try:
             return future.result(timeout=timeout)
-        except TimeoutError:
-            raise
+        except (TimeoutError, InputError):
+            raise  # an InputError is the visitor's to act on, as if it had been raised in the page
         except Exception as error:
             raise JobFailed(self.status(key).reason or _death_reason(error)) from error
 

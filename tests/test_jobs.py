@@ -46,6 +46,11 @@ def _until_stopped(progress):
         time.sleep(0.1)
 
 
+def _refuses_the_input(progress):
+    from core.errors import InputError
+    raise InputError("The column 'sales' has no numbers: choose another column.")
+
+
 def _silent_forever(progress):
     time.sleep(600)
 
@@ -138,6 +143,34 @@ def test_a_visitor_has_a_bounded_number_of_jobs(tmp_path):
                      owner="visitor-b"))  # others are not held up
     for job in jobs[:-1]:
         board.result(job.key, timeout=120)
+
+
+def test_bad_input_found_inside_a_job_comes_back_as_bad_input_not_as_a_failed_job():
+    from core.errors import InputError
+    board = job_board()
+    board.submit(Job("refused-input", "a fit of an unusable upload", _refuses_the_input, FIT))
+    with pytest.raises(InputError, match="has no numbers") as raised:
+        board.result("refused-input", timeout=60)
+    assert not isinstance(raised.value, JobFailed)
+    status = board.status("refused-input")
+    assert status.state == "failed" and status.reason == "The column 'sales' has no numbers: choose another column."
+
+
+def test_a_page_shows_bad_input_found_by_its_job_as_a_message_and_can_ask_again(tmp_path):
+    script = tmp_path / "refused_fit_page.py"
+    script.write_text(
+        "from components.feedback import explain_input_errors\n"
+        "from components.jobs import WAITING, job_result\n"
+        "from core.jobs import Job\n"
+        "from test_jobs import _refuses_the_input\n"
+        "with explain_input_errors():\n"
+        "    job_result(Job('refused-on-a-page', 'a fit of an unusable upload', _refuses_the_input))\n"
+    )
+    app = run_until_ready(AppTest.from_file(str(script), default_timeout=60).run())
+    assert not app.exception
+    assert [e.value for e in app.error] == ["The column 'sales' has no numbers: choose another column."]
+    assert not app.button  # no "Try again" of a failed job: the visitor changes the input
+    assert not job_board().done("refused-on-a-page")  # forgotten: the next request runs afresh
 
 
 # --- limits ---
