@@ -188,3 +188,39 @@ def test_sessions_on_two_replicas_draw_digits_and_score_reviews(served, browser,
         for context in pinned.values():
             context.close()
     print(f"screenshot: {tmp_path / 'digits-through-nginx.png'}; serve-cluster log: {log_path}")
+
+
+def _answers(port: int) -> bool:
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok"
+    except OSError:
+        return False
+
+
+def test_a_sigkill_of_the_script_leaves_no_replica_or_nginx_running(job_cluster, tmp_path):
+    port = _free_port()
+    env = dict(os.environ, ML_ATLAS_QUICK="1", ML_ATLAS_MODEL_DIR=str(tmp_path / "models"))
+    log_path = tmp_path / "serve-cluster.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(["bash", "scripts/serve-cluster", "1", "--port", str(port)], cwd=PROJECT_ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.time() + START_TIMEOUT
+        while READY not in log_path.read_text():
+            if process.poll() is not None or time.time() > deadline:
+                pytest.fail(f"serve-cluster did not get ready:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        replica = int(re.search(r"ports ([\d ]+) \(logs", log_path.read_text()).group(1).split()[0])
+        assert _answers(port) and _answers(replica)
+        process.kill()  # the script alone, outright: no trap runs
+        process.wait(timeout=10)
+        deadline = time.time() + 60
+        while (_answers(port) or _answers(replica)) and time.time() < deadline:
+            time.sleep(0.5)
+        assert not _answers(port), "nginx still answers after its script was killed"
+        assert not _answers(replica), "the replica still answers after its script was killed"
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
