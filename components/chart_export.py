@@ -24,9 +24,9 @@ def chart(figure: go.Figure, title: str, key: str, source: str | None = None, **
     plotly_kwargs.setdefault("width", "stretch")
     shown = st.plotly_chart(figure, key=key, **plotly_kwargs)
     available = can_export_images()
-    columns = st.columns([1, 1, 6])
-    for column, image_format in zip(columns, IMAGE_FORMATS):
-        column.download_button(
+    row = st.container(horizontal=True, gap="small")
+    for image_format in IMAGE_FORMATS:
+        row.download_button(
             image_format.upper(), data=lambda f=image_format: figure_image(figure, title, source, f),
             file_name=f"{file_stem(title)}.{image_format}", mime=IMAGE_FORMATS[image_format], on_click="ignore",
             key=f"{key}_{image_format}", icon=":material/download:", disabled=not available,
