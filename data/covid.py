@@ -5,15 +5,23 @@ join on (country_code, date). Google uses alpha-2 codes; :data:`ISO2_TO_ISO3`
 maps them (the table is written out here: neither file carries both codes).
 The two ``unpack_*`` functions turn what the publishers serve into the mirror's
 files (see ``data/registry.py``).
+
+Mobility comes from Google's complete report (data set ``google-mobility``, about 135 countries to 2022-10-15)
+once it has been downloaded, else from the bundled national extract in ``covid`` (125 countries to 2021-06-19):
+:func:`mobility_source` says which is in use. Each file is parsed once into Parquet (:mod:`data.columnar`).
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from data.locate import Locator, Progress, dataset_dir
+from data.columnar import parsed
+from data.locate import Locator, Progress, dataset_dir, dataset_in_place
 from data.registry import Download
 from data.unpack import UnusableDownload
 
@@ -103,12 +111,71 @@ def read_mobility(source) -> pd.DataFrame:
 def load_oxcgrt(locator: Locator | None = None, progress: Progress | None = None) -> pd.DataFrame:
     """All three OxCGRT indices, long: country_code, country, date, index (a key of INDEX_FILES), value (0-100)."""
     folder = dataset_dir("covid", locator, progress)
-    return pd.concat([read_oxcgrt(folder / name, index) for index, name in INDEX_FILES.items()], ignore_index=True)
+    return pd.concat([parsed(folder / name, f"oxcgrt-{index}-v1", lambda path, index=index: read_oxcgrt(path, index))
+                      for index, name in INDEX_FILES.items()], ignore_index=True)
+
+
+FULL_MOBILITY = "google-mobility"
+"""The registry key of Google's complete report, national rows (downloaded on demand; not in the mirror)."""
+MIRROR_RETRIEVED = "2020-11 to 2021-06"
+"""When the bundled extract's files were downloaded from Google (see the mirror's SOURCE.md)."""
+
+
+@dataclass(frozen=True)
+class MobilitySource:
+    """Which mobility data is in use: Google's complete report (``full``) or the bundled extract, and its span."""
+
+    full: bool
+    label: str
+    retrieved: str
+    first_date: dt.date
+    last_date: dt.date
+
+
+def full_mobility_available(locator: Locator | None = None) -> bool:
+    """Whether Google's complete report is on disk (then the page uses it for every country and date)."""
+    return dataset_in_place(FULL_MOBILITY, locator) is not None
+
+
+def download_full_mobility(progress: Progress | None = None, locator: Locator | None = None) -> Path:
+    """Fetch Google's complete report from its publisher and keep its national rows (about 1 GB to read)."""
+    return dataset_dir(FULL_MOBILITY, locator, progress)
+
+
+def _mobility_file(locator: Locator | None, progress: Progress | None) -> tuple[Path, bool]:
+    full = dataset_in_place(FULL_MOBILITY, locator)
+    if full is not None:
+        return full / MOBILITY_FILE, True
+    return dataset_dir("covid", locator, progress) / MOBILITY_FILE, False
 
 
 def load_mobility(locator: Locator | None = None, progress: Progress | None = None) -> pd.DataFrame:
-    """Google mobility, long: country_code (ISO3), iso2, country, date, category, value (% change from baseline)."""
-    return read_mobility(dataset_dir("covid", locator, progress) / MOBILITY_FILE)
+    """Google mobility, long: country_code (ISO3), iso2, country, date, category, value (% change from baseline),
+    from the complete report when it is on disk, else from the bundled extract."""
+    path, full = _mobility_file(locator, progress)
+    return parsed(path, f"mobility-{'full' if full else 'mirror'}-v1", read_mobility)
+
+
+_spans: dict[tuple[Path, int, int], tuple[dt.date, dt.date]] = {}
+_spans_lock = threading.Lock()
+
+
+def mobility_source(locator: Locator | None = None) -> MobilitySource:
+    """Which mobility data :func:`load_mobility` reads, when it was retrieved and the days it covers."""
+    path, full = _mobility_file(locator, None)
+    stat = path.stat()
+    version = (path, stat.st_size, stat.st_mtime_ns)
+    with _spans_lock:
+        span = _spans.get(version)
+    if span is None:
+        dates = load_mobility(locator)["date"]
+        span = (dates.min().date(), dates.max().date())
+        with _spans_lock:
+            _spans[version] = span
+    if full:
+        retrieved = dt.date.fromtimestamp(stat.st_mtime).isoformat()
+        return MobilitySource(True, "Google's complete report", retrieved, *span)
+    return MobilitySource(False, "the bundled national extract", MIRROR_RETRIEVED, *span)
 
 
 def unpack_oxcgrt_national(fetched: Path, staging: Path, download: Download) -> None:

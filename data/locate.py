@@ -28,7 +28,7 @@ import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.cache import sha256_of
@@ -108,7 +108,7 @@ file is read again. Shared by every session's thread, so only touched under ``_c
 _checksums_lock = threading.Lock()
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     stat = path.stat()
     version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     with _checksums_lock:
@@ -126,7 +126,7 @@ def _verify(dataset: Dataset, folder: Path, expected: dict[str, str | None]) -> 
         if expected.get(f.path) is None:
             continue  # no published checksum and none recorded: a copy the user put there unpacked
         path = folder / f.path
-        actual = _file_sha256(path)
+        actual = file_sha256(path)
         if actual != expected[f.path]:
             raise ChecksumMismatch(
                 f"{path} does not match its checksum (expected sha256 {expected[f.path][:12]}..., "
@@ -186,6 +186,14 @@ def dataset_dir(key: str, locator: Locator | None = None, progress: Progress | N
     return target
 
 
+def dataset_in_place(key: str, locator: Locator | None = None) -> Path | None:
+    """The verified folder of data set ``key`` if it is there already, else None; never downloads."""
+    try:
+        return dataset_dir(key, replace(locator or Locator.default(), allow_download=False))
+    except DataError:
+        return None
+
+
 def missing_message(dataset: Dataset, locator: Locator, reason: str | None = None) -> str:
     """Tell the user which data set is missing, where we looked and how to get it."""
     looked = ", ".join(str(p) for p in locator.candidates(dataset))
@@ -239,7 +247,7 @@ def _download(dataset: Dataset, locator: Locator, progress: Progress | None) -> 
         if missing:
             raise UnusableDownload(f"the download did not contain {', '.join(missing)}")
         if _converted(dataset):
-            checksums = {f.path: _file_sha256(files / f.path) for f in dataset.files}
+            checksums = {f.path: file_sha256(files / f.path) for f in dataset.files}
         else:
             _verify(dataset, files, _published(dataset))
         record.unlink(missing_ok=True)

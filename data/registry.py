@@ -265,6 +265,32 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         Dataset(
+            key="google-mobility",
+            title="Google COVID-19 Community Mobility Reports, complete: national rows of every country, 2020-02-15 "
+                  "to 2022-10-15",
+            files=(DataFile("google_mobility_national.csv", None, None),),
+            homepage="https://www.google.com/covid19/mobility/",
+            license="Google's terms of service (https://policies.google.com/terms); not an open-data licence.",
+            attribution="Google LLC, Google COVID-19 Community Mobility Reports, https://www.google.com/covid19/mobility/.",
+            downloads=(Download("https://www.gstatic.com/covid19/mobility/Global_Mobility_Report.csv",
+                                unpack="data.covid:unpack_google_mobility_national", derived=True,
+                                target="google_mobility_national.csv"),),
+            in_mirror=False,
+        ),
+        Dataset(
+            key="oxcgrt-indicators",
+            title="OxCGRT policy indicators (C1-C8, H1-H3, H6-H8 with their flags), national, 2020-2022",
+            files=(DataFile("oxcgrt_indicators_national.csv", None, None),),
+            homepage="https://github.com/OxCGRT/covid-policy-dataset",
+            license="Creative Commons Attribution 4.0 International (CC BY 4.0).",
+            attribution=("Oxford COVID-19 Government Response Tracker, Blavatnik School of Government, University of "
+                         "Oxford (Hale et al. 2021, CC BY 4.0)."),
+            downloads=(Download("https://raw.githubusercontent.com/OxCGRT/covid-policy-dataset/main/data/"
+                                "OxCGRT_compact_national_v1.csv", unpack="data.oxcgrt_indicators:unpack_compact_national",
+                                derived=True, target="oxcgrt_indicators_national.csv"),),
+            in_mirror=False,
+        ),
+        Dataset(
             key="prophet",
             title="Example time series from Prophet's repository",
             files=_PROPHET,

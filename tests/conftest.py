@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -158,3 +161,16 @@ def run_until_ready(app, timeout: float = 600):
             time.sleep(0.5)
         app.run()
     return app
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    """Serve ``tmp_path / 'www'`` on 127.0.0.1; yield (folder, base URL)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield www, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

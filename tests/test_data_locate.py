@@ -1,12 +1,9 @@
 """The data layer: resolution order, checksums, missing-data messages, downloads from a local HTTP server."""
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import io
 import json
-import threading
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -82,19 +79,6 @@ def test_missing_data_set_names_the_variable_and_the_url(tmp_path, toy):
     assert "Toy data" in message and locate.DATA_DIR_VARIABLE in message and "https://example.org/toy.csv" in message
 
 
-@pytest.fixture
-def http_root(tmp_path):
-    """Serve ``tmp_path / 'www'`` on 127.0.0.1; yield (folder, base URL)."""
-    www = tmp_path / "www"
-    www.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield www, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
 def test_download_verifies_and_lands_in_the_cache_with_progress(tmp_path, http_root, toy):
     www, base = http_root
     (www / "toy.csv").write_bytes(CONTENT)
@@ -138,7 +122,7 @@ def test_unreachable_publisher_gives_the_missing_message(tmp_path, toy):
 def test_registry_covers_every_shared_data_set_with_matching_checksums():
     """Every file the registry lists for a mirrored data set exists in the shared mirror with its checksum."""
     mirrored = [key for key, dataset in DATASETS.items() if dataset.in_mirror]
-    assert set(DATASETS) - set(mirrored) == {"wikitext-2", "wikitext-103"}
+    assert set(DATASETS) - set(mirrored) == {"wikitext-2", "wikitext-103", "google-mobility", "oxcgrt-indicators"}
     for key in mirrored:
         folder = dataset_dir(key, Locator.default())
         assert all((folder / f.path).stat().st_size == f.size for f in DATASETS[key].files), key
