@@ -303,3 +303,10 @@ def export_table(index: pd.DataFrame, smoothed: pd.DataFrame, index_name: str) -
     wide = smoothed.pivot_table(index=["country_code", "date"], columns="category", values=["value", "smoothed"])
     wide.columns = [f"{category}_{'daily' if kind == 'value' else 'smoothed'}" for kind, category in wide.columns]
     return export.merge(wide.reset_index(), on=["country_code", "date"], how="left")
+
+
+def csv_with_metadata(table: pd.DataFrame, metadata: list[tuple[str, str]]) -> str:
+    """``table`` as CSV under a header block of ``# name: value`` lines (read it back with
+    ``pd.read_csv(..., comment="#")``). Line breaks inside a value are flattened, so each line stays one line."""
+    header = "".join(f"# {name}: {' '.join(str(value).split())}\n" for name, value in metadata)
+    return header + table.to_csv(index=False)

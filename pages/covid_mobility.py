@@ -1,16 +1,21 @@
 """COVID-19: how severe were lockdowns (OxCGRT) and how did mobility (Google) follow, country by country."""
 import streamlit as st
 
-from components.charts.mobility import (
-    category_over_time, country_palette, index_against_mobility, index_and_mobility, index_over_time,
+from components import covid_data as data
+from components.chart_export import chart
+from components.charts.mobility import category_over_time, country_palette, index_and_mobility, index_over_time
+from components.covid_downloads import FULL_MOBILITY, INDICATORS, offer
+from components.covid_export import csv_download
+from components.covid_inputs import LABELS, choose_selection, credits, source_line
+from components.covid_relation import ranking_section, relation_section
+from components.covid_sections import LABELS as VIEW_LABELS
+from components.covid_sections import (
+    choose_indicators, clock_section, indicator_label, map_section, marks_of, policy_timelines,
 )
-from components.covid_inputs import choose_selection, credits
 from components.shell import ensure_app_navigation
-from data.covid import CATEGORY_LABELS
-from models.covid_mobility import (
-    export_table, extreme_column, extreme_readings, labelled_ranking, labelled_relation, paired_days, peak_readings,
-    rank_sentences,
-)
+from components.url_state import BIND, link_request, note_link_fallbacks
+from data.covid import CATEGORY_LABELS, mobility_source
+from models.covid_mobility import export_table
 
 ensure_app_navigation()
 
@@ -23,22 +28,35 @@ st.write(
     "article *Severity of lockdowns and how they are reflected in mobility data*: did Sweden really have no lockdown?"
 )
 
-selection = choose_selection()
+requested = link_request()
+link_note = st.empty()
+with st.spinner("Loading OxCGRT's indices and Google's mobility reports ..."):
+    selection, held = choose_selection()
 if selection is None:
     st.info("Choose the period's end date too.")
     credits()
     st.stop()
+indicators = data.indicators_now()
+chosen = choose_indicators() if indicators is not None else []
+held["indicators"] = [indicator_label(code) for code in chosen]
+source = mobility_source()
+st.caption(f"Mobility in use: **{source.label}**, retrieved {source.retrieved}, {source.first_date} to "
+           f"{source.last_date}.")
 countries, categories, index_label = selection.countries, selection.categories, selection.index_label
 palette = country_palette(countries)
 in_period, shown = selection.index(), selection.mobility()
 
-if not countries:
-    st.info("Choose at least one country to compare; the ranking of all countries is below.")
-else:
-    notes = selection.coverage()
-    if notes:
-        st.warning("**Mobility coverage**\n" + "".join(f"\n- {note}" for note in notes), icon=":material/info:")
+notes = selection.coverage() if countries else []
+if notes:
+    st.warning("**Mobility coverage**\n" + "".join(f"\n- {note}" for note in notes), icon=":material/info:")
+full_offer = offer(FULL_MOBILITY, "The bundled copy of Google's reports has about 125 countries to June 2021; "
+                                  "Google's complete report has about 135 to October 2022 (national rows are kept).")
+marks = marks_of(selection, indicators, chosen)
 
+if not countries:
+    st.info("Choose at least one country to compare (or click one on the world map); the ranking of all countries "
+            "is below.")
+else:
     st.subheader("Mobility by category")
     if not categories:
         st.info("Choose at least one mobility category.")
@@ -47,75 +65,52 @@ else:
     else:
         grid = st.columns(2)
         for i, category in enumerate(categories):
-            grid[i % 2].plotly_chart(category_over_time(shown, category, palette), width="stretch")
+            with grid[i % 2]:
+                chart(category_over_time(shown, category, palette, marks), f"{CATEGORY_LABELS[category]} mobility",
+                      key=f"mobility_{category}", source=source_line())
         st.caption(f"{2 * selection.half_window + 1}-day centred moving average of Google's daily percent change "
-                   "from baseline.")
+                   "from baseline." + (" Points: policy changes (▲ tighter, ▼ looser, ◆ both; hover for which)."
+                                       if marks is not None else ""))
 
     st.subheader(index_label)
-    st.plotly_chart(index_over_time(in_period, index_label, palette), width="stretch")
+    chart(index_over_time(in_period, index_label, palette), index_label, key="index_chart", source=source_line())
+    st.subheader("The policies behind the index")
+    indicator_offer = offer(INDICATORS, "OxCGRT's individual indicators (school and workplace closing, stay-at-home, "
+                                        "travel, masks, ...) show which measures came when.")
+    if indicators is not None:
+        policy_timelines(selection, indicators, chosen)
 
     st.subheader("Index and mobility together")
-    focus = st.selectbox("Country", countries)
+    focus = st.selectbox("Country", countries, key="focus", bind=BIND)
+    held["focus"] = focus
     focus_code = selection.code(focus)
     focus_index = in_period[in_period["country_code"] == focus_code]
-    st.plotly_chart(index_and_mobility(shown[shown["country_code"] == focus_code], focus_index, focus, index_label),
-                    width="stretch")
+    focus_marks = None if marks is None else marks[marks["country_code"] == focus_code]
+    chart(index_and_mobility(shown[shown["country_code"] == focus_code], focus_index, focus, index_label,
+                             focus_marks), f"{focus}: {index_label.lower()} and mobility", key="focus_chart",
+          source=source_line())
 
     st.subheader("The relation, quantified")
-    relation = selection.relation()
-    peak, peak_date, first_rise = peak_readings(focus_index)
-    cols = st.columns(3)
-    cols[0].metric(f"{focus}: peak index", peak, help=index_label)
-    cols[1].metric("Peak date", peak_date, help="the first day at the peak")
-    cols[2].metric("First rise of the index", first_rise,
-                   help="the first day in the period the index is higher than the day before")
-    readings = extreme_readings(relation, focus)
-    if readings:
-        for col, (label, value, note) in zip(st.columns(len(readings)), readings):
-            col.metric(label, value, help="smoothed percent change from baseline")
-            col.caption(note)
-    st.write(
-        "Per country and category: the lowest smoothed mobility in the period (the highest for residential, which "
-        "rises when people stay home) and its date, the days from the index's first rise to it, and the Pearson "
-        "correlation between the index and smoothed mobility, at lag 0 and at the lag that maximises its size. "
-        "A negative best lag means mobility moved before the rules did."
-    )
-    st.dataframe(
-        labelled_relation(relation), hide_index=True, width="stretch",
-        column_config={
-            "peak index": st.column_config.NumberColumn(format="%.2f"),
-            "peak date": st.column_config.DateColumn(), "first rise": st.column_config.DateColumn(),
-            "mobility extreme": st.column_config.NumberColumn("lowest (res.: highest) %", format="%.1f"),
-            "extreme date": st.column_config.DateColumn(),
-            "days rise to extreme": st.column_config.NumberColumn(format="%d"),
-            "r (lag 0)": st.column_config.NumberColumn(format="%.2f"),
-            "r at best lag": st.column_config.NumberColumn(format="%.2f"),
-        },
-    )
+    relation_section(selection, focus, focus_index, shown, in_period, palette)
 
-    paired = paired_days(shown, in_period)
-    if not paired.empty:
-        pair_category = st.selectbox("Scatter: mobility category", categories, format_func=CATEGORY_LABELS.get)
-        st.plotly_chart(index_against_mobility(paired, pair_category, index_label, palette), width="stretch")
-        st.caption("Each point is one day: the index against the smoothed mobility on the same day.")
+    st.subheader("Countries on a common clock")
+    held |= clock_section(selection, indicators, in_period, shown)
+
+st.subheader("The world on one day")
+held |= map_section(selection)
 
 st.subheader("All countries")
-st.write(f"Every country with OxCGRT data, {selection.start} to {selection.end}, ranked by its peak "
-         f"{index_label.lower()} (1 = strictest); the mobility columns are each category's lowest smoothed value "
-         "(highest for residential), None where Google has no data. Click a column header to sort.")
-table = labelled_ranking(selection.ranking(), categories)
-for sentence in rank_sentences(table, countries):
-    st.write(sentence)
-st.dataframe(table.drop(columns="country_code"), hide_index=True, width="stretch", height=400,
-             column_config={"peak date": st.column_config.DateColumn(),
-                            "mean index": st.column_config.NumberColumn(format="%.1f"),
-                            **{extreme_column(c): st.column_config.NumberColumn(format="%.1f") for c in categories}})
+ranking_section(selection)
 
 st.subheader("Export")
-export = export_table(in_period, shown, selection.index_name)
-left, right = st.columns(2)
-left.download_button("Shown countries as CSV", export.to_csv(index=False).encode(), file_name="covid_mobility.csv",
-                     mime="text/csv", disabled=export.empty)
-right.download_button("Ranking as CSV", table.to_csv(index=False).encode(), file_name="covid_ranking.csv",
-                      mime="text/csv")
+csv_download("Shown countries as CSV", export_table(in_period, shown, selection.index_name), "covid_mobility.csv",
+             selection, key="shown_csv")
+st.caption("Each CSV starts with `#` lines naming the view, the sources, their licences and retrieval dates, and "
+           "the smoothing; read it with `pandas.read_csv(path, comment=\"#\")`.")
 credits()
+
+with link_note.container():
+    note_link_fallbacks(requested, held, LABELS | VIEW_LABELS)
+full_offer.follow()
+if countries:
+    indicator_offer.follow()

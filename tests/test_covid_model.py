@@ -274,3 +274,101 @@ def test_index_summary_of_a_period_in_which_no_index_rises():
     table = index_summary(flat).set_index("country_code")
     assert table["first rise"].isna().all() and pd.api.types.is_datetime64_any_dtype(table["first rise"])
     assert table.loc["ITA", "peak index"] == 5.0
+
+
+# --- the common clock, policy changes, the map's tables, exports with their metadata ---
+
+from models.covid_clock import clock_starts, never_reached, on_common_clock  # noqa: E402
+from models.covid_map import index_by_day, map_days, mobility_by_day, on_day, weekly_dates  # noqa: E402
+from models.covid_mobility import csv_with_metadata  # noqa: E402
+from models.covid_policies import change_marks, indicator_rows, policy_changes  # noqa: E402
+
+
+def clock_rows():
+    """A reaches 50 on day 3, B on day 6 (after a dip below), C never does."""
+    days = pd.date_range("2020-03-01", periods=8, freq="D")
+    values = {"AAA": [0, 10, 30, 50, 60, 60, 60, 60], "BBB": [0, 0, 20, 40, 30, 45, 55, 70],
+              "CCC": [0, 5, 10, 20, 20, 20, 20, 20]}
+    return pd.concat([pd.DataFrame({"country_code": code, "date": days, "value": v}) for code, v in values.items()],
+                     ignore_index=True).astype({"value": float})
+
+
+def test_common_clock_puts_each_country_on_its_own_day_zero():
+    rows = clock_rows()
+    starts = clock_starts(rows, 50)
+    assert starts.to_dict() == {"AAA": pd.Timestamp("2020-03-04"), "BBB": pd.Timestamp("2020-03-07")}
+    aligned = on_common_clock(rows, starts)
+    assert set(aligned["country_code"]) == {"AAA", "BBB"}  # C is left out, not given a day 0
+    first = aligned.groupby("country_code")["days"].min().to_dict()
+    assert first == {"AAA": -3, "BBB": -6}  # known offsets: day 0 is the 4th day for A, the 7th for B
+    at_zero = aligned[aligned["days"] == 0].set_index("country_code")["value"]
+    assert at_zero["AAA"] == 50 and at_zero["BBB"] == 55
+    assert never_reached(["CCC", "AAA", "BBB"], starts) == ["CCC"]
+
+
+def test_common_clock_on_an_indicator_level_and_with_no_country_reaching_it():
+    rows = clock_rows().rename(columns={"value": "level"})
+    assert clock_starts(rows, 60, value="level").to_dict() == {"AAA": pd.Timestamp("2020-03-05"),
+                                                               "BBB": pd.Timestamp("2020-03-08")}
+    nobody = clock_starts(rows, 101, value="level")
+    assert nobody.empty and on_common_clock(rows, nobody).empty
+    assert never_reached(["AAA", "BBB"], nobody) == ["AAA", "BBB"]
+
+
+def indicator_frame():
+    """School closing in A: 0, 0, 2 (targeted), 2, 3 (general), a day unrecorded, 1; masks: 0 -> 2 on day 3."""
+    days = pd.date_range("2020-03-01", periods=7, freq="D")
+    c1 = pd.DataFrame({"country_code": "AAA", "date": days, "indicator": "C1",
+                       "level": [0, 0, 2, 2, 3, np.nan, 1], "flag": [np.nan, np.nan, 0, 0, 1, np.nan, 1]})
+    h6 = pd.DataFrame({"country_code": "AAA", "date": days, "indicator": "H6",
+                       "level": [0, 0, 2, 2, 2, 2, 2], "flag": [np.nan, np.nan, 1, 1, 1, 1, 1]})
+    other = c1.assign(country_code="BBB", level=3.0)
+    return pd.concat([c1, h6, other], ignore_index=True)
+
+
+def test_policy_changes_are_the_days_a_level_moved_from_the_last_recorded_one():
+    changes = policy_changes(indicator_frame(), ["AAA"], ["C1", "H6"], "2020-03-01", "2020-03-07")
+    got = [(f"{r.date:%m-%d}", r.indicator, r.old, r.new) for r in changes.itertuples()]
+    assert got == [("03-03", "C1", 0, 2), ("03-03", "H6", 0, 2), ("03-05", "C1", 2, 3), ("03-07", "C1", 3, 1)]
+    assert changes["flag"].tolist() == [0, 1, 1, 1]  # the unrecorded day 6 is skipped, not read as a drop to 0
+    # a level in force before the period is no change inside it; a country never changing has none
+    later = policy_changes(indicator_frame(), ["AAA", "BBB"], ["C1"], "2020-03-04", "2020-03-07")
+    assert [f"{d:%m-%d}" for d in later["date"]] == ["03-05", "03-07"]
+    assert policy_changes(indicator_frame(), ["AAA"], [], "2020-03-01", "2020-03-07").empty
+
+
+def test_change_marks_group_a_day_and_say_which_way_it_went():
+    changes = policy_changes(indicator_frame(), ["AAA"], ["C1", "H6"], "2020-03-01", "2020-03-07")
+    marks = change_marks(changes, {"C1": "School closing", "H6": "Facial coverings"}).set_index("date")
+    assert len(marks) == 3
+    assert marks.loc["2020-03-03", "text"] == "C1 School closing: 0 → 2 targeted<br>H6 Facial coverings: 0 → 2 general"
+    assert marks["direction"].tolist() == [1, 1, -1]
+    assert change_marks(changes.iloc[:0], {}).empty
+
+
+def test_indicator_rows_keep_the_chosen_order_and_the_period():
+    rows = indicator_rows(indicator_frame(), "AAA", ["H6", "C1"], "2020-03-02", "2020-03-06")
+    assert rows["indicator"].drop_duplicates().tolist() == ["H6", "C1"]
+    assert rows["date"].min() == pd.Timestamp("2020-03-02") and rows["date"].max() == pd.Timestamp("2020-03-06")
+
+
+def test_map_tables_give_each_countrys_value_on_a_day():
+    index, mobility = hand_made()
+    by_day = index_by_day(index)
+    assert on_day(by_day, "2020-03-06").to_dict() == {"AAA": 60, "BBB": 20}
+    assert on_day(by_day, "2021-01-01").empty
+    assert map_days(by_day) == (pd.Timestamp("2020-03-01").date(), pd.Timestamp("2020-03-14").date())
+    assert [f"{d:%m-%d}" for d in weekly_dates(by_day, pd.Timestamp("2020-03-02").date())] == ["03-02", "03-09"]
+    work = mobility_by_day(mobility, "workplaces", half_window=1)
+    assert list(work.columns) == ["AAA"]
+    assert on_day(work, "2020-03-09")["AAA"] == pytest.approx((-55 - 60 - 50) / 3)  # smoothed, not raw
+    assert mobility_by_day(mobility, "parks", 1).empty
+
+
+def test_csv_with_metadata_reads_back_with_its_header():
+    import io
+
+    table = pd.DataFrame({"country": ["Sweden"], "value": [1.5]})
+    text = csv_with_metadata(table, [("source", "OxCGRT, CC BY 4.0"), ("smoothing", "13-day\ncentred mean")])
+    assert text.startswith("# source: OxCGRT, CC BY 4.0\n# smoothing: 13-day centred mean\n")
+    assert pd.read_csv(io.StringIO(text), comment="#").equals(table)

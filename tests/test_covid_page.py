@@ -36,13 +36,18 @@ def test_defaults_compare_the_articles_four_countries(app):
     assert sweden["mobility extreme"] == pytest.approx(-38.923, abs=1e-3)
     assert len(ranking) == 185
     assert "**Sweden** ranks 158 of 185" in texts(app, "markdown")
-    # 4 category charts, the index, the twin-axis view and the scatter.
-    assert len(app.get("plotly_chart")) == 7
-    assert len(app.get("download_button")) == 2
+    # 4 category charts, the index, the twin-axis view, the scatter, the common clock and the world map, and with
+    # the indicators downloaded a timeline per country; under each chart its PNG and SVG, and 3 CSVs.
+    from data.oxcgrt_indicators import indicators_available
+
+    charts = 9 + (4 if indicators_available() else 0)
+    assert len(app.get("plotly_chart")) == charts
+    assert len(app.get("download_button")) == 2 * charts + 3
     credits = texts(app, "caption")
     assert "CC BY 4.0" in credits and "Google COVID-19 Community Mobility Reports" in credits
     assert "Terms of Service" in credits
     assert not app.warning  # the four have full mobility in the article's period
+    assert not app.info or "link" not in app.info[0].value  # no link note without a link
 
 
 def test_a_country_without_mobility_is_named_and_charted_by_its_index_only(app):
@@ -112,3 +117,79 @@ def test_page_in_the_browser_shows_charts_figures_and_ranking(app_url, page):
     peak = page.get_by_text("Germany: peak index")
     peak.wait_for(timeout=60_000)  # the metrics come after the first chart
     assert peak.count() == 1
+
+
+def chart_spec(at: AppTest, title_part: str) -> dict:
+    """The plotly figure whose title (or one of its x axes' titles) contains ``title_part``."""
+    import json
+
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        layout = spec["layout"]
+        titles = [(layout.get(name) or {}).get("title") or {} for name in layout if name.startswith("xaxis")]
+        if any(title_part in (title.get("text") or "") for title in [layout.get("title") or {}, *titles]):
+            return spec
+    raise AssertionError(f"no chart titled like {title_part!r}")
+
+
+def linked(**params) -> AppTest:
+    at = AppTest.from_file(f"../{PAGE}", default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_a_link_reopens_countries_period_index_alignment_and_map_date():
+    at = linked(countries=["Norway", "Denmark"], period=["2020-09-01", "2021-03-01"], index="Stringency index",
+                categories=["Parks", "Workplaces"], smoothing="3", lags=["-7", "14"], align="Index level", level="40",
+                axes="independent", map="Workplaces mobility (smoothed % change)", map_date="2020-12-25",
+                focus="Denmark")
+    assert not at.exception
+    assert at.multiselect(key="countries").value == ["Norway", "Denmark"]
+    assert at.date_input(key="period").value == (dt.date(2020, 9, 1), dt.date(2021, 3, 1))
+    assert at.selectbox(key="index").value == "stringency"
+    assert at.multiselect(key="categories").value == ["parks", "workplaces"]
+    assert at.slider(key="smoothing").value == 3 and at.slider(key="lags").value == (-7, 14)
+    assert at.radio(key="align").value == "index" and at.slider(key="level").value == 40
+    assert at.radio(key="axes").value == "independent" and at.selectbox(key="focus").value == "Denmark"
+    assert at.slider(key="map_date").value == dt.date(2020, 12, 25)
+    assert not [i for i in at.info if "link" in i.value]  # everything the link asked for is shown
+    world = chart_spec(at, "Workplaces mobility (smoothed % change), 2020-12-25")
+    z = dict(zip(world["data"][0]["locations"], world["data"][0]["z"]))
+    assert z["NOR"] is not None and z["NOR"] < 0  # workplaces below the baseline at Christmas
+    clock = chart_spec(at, "days since stringency index first reached 40")
+    assert {a["text"] for a in clock["layout"]["annotations"]} >= {"Norway", "Denmark"}
+
+
+def test_a_malformed_link_falls_back_to_the_defaults_with_a_note():
+    at = linked(countries=["Atlantis", "Sweden"], period=["2020-13-45", "x"], index="Happiness index", smoothing="99",
+                map_date="1999-01-01", align="Horoscope")
+    assert not at.exception
+    assert at.multiselect(key="countries").value == ["Sweden"]
+    assert at.date_input(key="period").value == (dt.date(2020, 3, 1), dt.date(2020, 6, 4))
+    assert at.selectbox(key="index").value == "containment_health" and at.slider(key="smoothing").value == 6
+    assert at.slider(key="map_date").value == dt.date(2020, 4, 15) and at.radio(key="align").value == "index"
+    note = next(i.value for i in at.info if "This link asked for something" in i.value)
+    for asked in ("'Atlantis'", "'Happiness index'", "'99'", "'1999-01-01'", "'Horoscope'", "'2020-13-45'"):
+        assert asked in note
+
+
+def test_the_map_date_moves_the_map_and_a_mobility_map_uses_its_own_days(app):
+    before = chart_spec(app, "Containment & health index, 2020-04-15")["data"][0]
+    app.slider(key="map_date").set_value(dt.date(2021, 1, 10)).run()
+    assert not app.exception
+    after = chart_spec(app, "Containment & health index, 2021-01-10")["data"][0]
+    assert before["locations"] == after["locations"] and before["z"] != after["z"]
+    frames = chart_spec(app, "Containment & health index, 2021-01-10")["frames"]
+    assert frames[0]["name"] == "2021-01-10" and frames[1]["name"] == "2021-01-17"  # play: a week a step
+    app.selectbox(key="map").set_value("parks").run()
+    assert not app.exception
+    last = dt.datetime(2021, 6, 19, tzinfo=dt.timezone.utc).timestamp() * 1e6  # the slider's bound, in microseconds
+    assert app.slider(key="map_date").max == last  # the mobility data's last day, not OxCGRT's
+
+
+def test_the_common_clock_lists_countries_that_never_reach_the_level(app):
+    app.slider(key="level").set_value(85).run()
+    assert not app.exception
+    assert "Never reached in the period, so left out: Germany, Sweden, New Zealand." in texts(app, "info")
+    assert "Italy 2020-04-" in texts(app, "caption")

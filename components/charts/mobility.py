@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from components.charts.covid_policies import add_change_marks
 from data.covid import CATEGORY_LABELS
 
 MOBILITY_AXIS = "mobility, % change from baseline"
@@ -34,10 +35,15 @@ def by_country(frame: pd.DataFrame, x: str, y: str, palette: dict[str, str], tit
     return figure
 
 
-def category_over_time(smoothed: pd.DataFrame, category: str, palette: dict[str, str]) -> go.Figure:
-    """One mobility category's smoothed percent change from baseline over time, one line per country."""
-    figure = by_country(smoothed[smoothed["category"] == category], "date", "smoothed", palette,
-                        CATEGORY_LABELS[category])
+def category_over_time(smoothed: pd.DataFrame, category: str, palette: dict[str, str],
+                       marks: pd.DataFrame | None = None) -> go.Figure:
+    """One mobility category's smoothed percent change from baseline over time, one line per country, with each
+    country's policy changes (``marks``, see :func:`models.covid_policies.change_marks`) as points on its line."""
+    ours = smoothed[smoothed["category"] == category]
+    figure = by_country(ours, "date", "smoothed", palette, CATEGORY_LABELS[category])
+    for (code, country), group in ([] if marks is None else ours.groupby(["country_code", "country"], sort=False)):
+        add_change_marks(figure, marks[marks["country_code"] == code], group.set_index("date")["smoothed"],
+                         country, palette[country])
     figure.update_yaxes(title_text="% vs baseline", zeroline=True, zerolinecolor="grey")
     return figure
 
@@ -49,14 +55,18 @@ def index_over_time(index: pd.DataFrame, index_label: str, palette: dict[str, st
     return figure
 
 
-def index_and_mobility(smoothed: pd.DataFrame, index: pd.DataFrame, country: str, index_label: str) -> go.Figure:
-    """One country's smoothed mobility by category (left axis) with its policy index as steps (right axis)."""
+def index_and_mobility(smoothed: pd.DataFrame, index: pd.DataFrame, country: str, index_label: str,
+                       marks: pd.DataFrame | None = None) -> go.Figure:
+    """One country's smoothed mobility by category (left axis) with its policy index as steps (right axis), its
+    policy changes (``marks``) as points on the index."""
     figure = go.Figure()
     for category, group in smoothed.groupby("category", sort=False):
         figure.add_trace(go.Scatter(x=group["date"], y=group["smoothed"], name=CATEGORY_LABELS[category],
                                     mode="lines", line={"color": CATEGORY_COLOURS[category]}))
     figure.add_trace(go.Scatter(x=index["date"], y=index["value"], name=index_label, yaxis="y2",
                                 mode="lines", line={"color": "black", "width": 3, "shape": "hv"}))
+    if marks is not None:
+        add_change_marks(figure, marks, index.set_index("date")["value"], "policy change", "#d62728", yaxis="y2")
     figure.update_layout(title=country, height=440, legend={"orientation": "h", "y": -0.2},
                          yaxis={"title": {"text": MOBILITY_AXIS}, "zeroline": True, "zerolinecolor": "grey"},
                          yaxis2={"title": {"text": index_label}, "overlaying": "y", "side": "right", "range": [0, 100],
