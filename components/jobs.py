@@ -72,10 +72,15 @@ def _follow_in_place(board: JobBoard, job: Job, heading: str | None, done: str) 
     if board.done(job.key) or time.monotonic() >= deadline:
         return
     progress = StreamlitProgress(heading) if heading else None
+    beat = None if heading else st.empty()
     while not board.done(job.key) and time.monotonic() < deadline:
-        if progress is not None:  # each update also lets a widget change rerun the page (the job goes on)
+        # Each message to the browser is where Streamlit sees that a widget changed and reruns the page (the job
+        # goes on); a fit followed without a progress bar sends an empty element instead.
+        if progress is not None:
             status = board.status(job.key)
             progress.update(status.fraction, _line(status))
+        else:
+            beat.empty()
         time.sleep(0.25)
     if progress is not None:
         progress.done(done if board.done(job.key) else "Still running: see below")

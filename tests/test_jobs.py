@@ -282,3 +282,45 @@ def test_home_cards_say_how_far_each_missing_model_has_got(monkeypatch, tmp_path
     assert digits.training_status() == "not trained yet"
     assert digits.training_status(lambda key: JobStatus(key, "queued", position=1)) == \
         "not trained yet; queued (1 in line)"
+
+
+def _page_following_a_slow_fit_without_a_heading() -> None:
+    """A page that follows a 60-second fit in place with no progress bar; on its first run, once the fit runs,
+    another thread asks for a rerun, as a widget change does."""
+    import threading
+    import time as clock
+
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+
+    from components.jobs import job_result
+    from core.jobs import FIT, Job, job_board
+
+    def slow_fit(progress):
+        clock.sleep(60)
+        return "fitted"
+
+    st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    if st.session_state["runs"] == 1:
+        requests = get_script_run_ctx().script_requests
+
+        def change_a_widget_once_the_fit_runs():
+            while job_board().status("slow-fit-without-heading").state != "running":
+                clock.sleep(0.1)
+            clock.sleep(2.0)  # the page is in its loop, following the fit
+            requests.request_rerun(RerunData())
+
+        threading.Thread(target=change_a_widget_once_the_fit_runs, daemon=True).start()
+        job_result(Job("slow-fit-without-heading", "a slow fit", slow_fit, FIT))
+    st.write("second run" if st.session_state["runs"] > 1 else "first run went on")
+
+
+def test_a_widget_change_reruns_a_page_following_a_fit_without_a_progress_bar(monkeypatch):
+    from components.jobs import FOLLOW_SECONDS
+
+    monkeypatch.setitem(FOLLOW_SECONDS, "fit", 600.0)  # the page would follow the fit to its end
+    app = AppTest.from_function(_page_following_a_slow_fit_without_a_heading, default_timeout=120).run()
+    assert not app.exception
+    assert app.session_state["runs"] == 2 and app.markdown[0].value == "second run"
+    assert job_board().status("slow-fit-without-heading").active  # rerun before the fit ended; the fit goes on
+    job_board().forget("slow-fit-without-heading")
