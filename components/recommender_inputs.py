@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,8 @@ import streamlit as st
 from components.artifact_store import loaded
 from components.data_status import attribution, load_or_explain
 from components.feedback import ERROR_ICON, explain_input_errors
+from components.linked_view import LinkNote
+from components.url_state import BIND
 from core.artifacts import Artifact, InMemoryArtifact
 from core.jobs import FIT
 from core.settings import quick_mode
@@ -33,6 +36,33 @@ MODEL_DEFAULTS = {  # Surprise's defaults, except 100 factors for SVD as in its 
 }
 GRID_FOLDS = 3
 """Folds of every grid search (fewer than the comparison's: a grid fits many models)."""
+VIEW_LABELS = {"tab": "Tab", "user": "User id", "n": "How many recommendations",
+               "min_ratings": "Only movies rated by at least", "similar_movie": "Similar movies to",
+               "similar_from": "Similarity from", "n_similar": "How many similar movies",
+               "min_similar": "Similar movies rated by at least", "explain_user": "User id (explained)",
+               "explain_movie": "Movie (explained)", "compare": "Algorithms compared", "k": "k for precision@k / recall@k",
+               "relevant": "Relevant when rated at least", "tune": "Tune", "grid_factors": "Latent factors (grid)",
+               "grid_epochs": "Epochs (grid)", "grid_lr": "Learning rate (grid)", "grid_reg": "Regularisation (grid)",
+               "grid_variant": "k-NN variant (grid)", "grid_k": "k (grid)", "grid_sim": "Similarity (grid)",
+               "grid_based": "Neighbours (grid)"}
+"""What each URL parameter of the page below the model is called on the page, for the note on a link's unusable
+values (``MODEL_LABELS``: the data set, the model and its parameters)."""
+FAMILY_KEYS = {"SVD": "svd", "SVD++": "svdpp", "knn": "knn"}
+PARAMETER_KEYS = {"n_factors": "factors", "n_epochs": "epochs", "lr_all": "lr", "reg_all": "reg", "k": "k",
+                  "similarity": "similarity", "neighbours": "neighbours"}
+PARAMETER_LABELS = {"n_factors": "Latent factors", "n_epochs": "Epochs", "lr_all": "Learning rate",
+                    "reg_all": "Regularisation", "k": "k (neighbours)", "similarity": "Similarity",
+                    "neighbours": "Neighbours are"}
+
+
+def parameter_key(family: str, parameter: str) -> str:
+    """The widget key (and URL name) of a model parameter: ``svd_factors``, ``knn_k`` ..."""
+    return f"{FAMILY_KEYS[family]}_{PARAMETER_KEYS[parameter]}"
+
+
+MODEL_LABELS = {"data": "Data set", "algorithm": "Algorithm"} | {
+    parameter_key(family, parameter): f"{PARAMETER_LABELS[parameter]} ({family.replace('knn', 'k-NN')})"
+    for family, defaults in MODEL_DEFAULTS.items() for parameter in defaults}
 log = logging.getLogger("ml_atlas")
 
 
@@ -69,7 +99,7 @@ def movielens(name: str, quick: bool) -> MovieLens:
 
 def data_set() -> tuple[str, MovieLens]:
     """The data set chosen with a radio, and its size in a row of metrics."""
-    name = st.radio("Data set", list(LOADERS), horizontal=True,
+    name = st.radio("Data set", list(LOADERS), horizontal=True, key="data", bind=BIND,
                     captions=["2018, 0.5-5 stars", "1998, 1-5 stars (internal use only: no redistribution)"])
     quick = quick_mode()
     data = movielens(name, quick)
@@ -169,33 +199,38 @@ def use_parameters(algorithm: str, best: dict) -> None:
     family = algorithm if algorithm in FACTOR_MODELS else "knn"
     for parameter, value in best.items():
         if parameter == "user_based":
-            st.session_state["knn neighbours"] = "users" if value else "movies"
+            st.session_state[parameter_key("knn", "neighbours")] = "users" if value else "movies"
         else:
-            st.session_state[f"{family} {parameter}"] = value
+            st.session_state[parameter_key(family, parameter)] = value
 
 
 def model_parameters(ratings: pd.DataFrame) -> tuple[str, dict]:
     """The algorithm and its parameters as chosen in a row of widgets, with a warning when k exceeds the neighbours.
 
-    Widget values live in session state (set once here) so that :func:`use_parameters` can change them.
+    Each widget is in the URL under its :func:`parameter_key` and starts at ``MODEL_DEFAULTS``;
+    :func:`use_parameters` changes them through session state.
     """
-    for family, defaults in MODEL_DEFAULTS.items():
-        for parameter, value in defaults.items():
-            st.session_state.setdefault(f"{family} {parameter}", value)
     cols = st.columns(4)
-    algorithm = cols[0].selectbox("Algorithm", list(ALGORITHMS), key="algorithm",
+    algorithm = cols[0].selectbox("Algorithm", list(ALGORITHMS), key="algorithm", bind=BIND,
                                   help="SVD++ adds implicit feedback; it fits ~20x slower.")
     params: dict = {}
     if algorithm in FACTOR_MODELS:
-        params["n_factors"] = cols[1].slider("Latent factors", 2, 200, key=f"{algorithm} n_factors")
-        params["n_epochs"] = cols[2].slider("Epochs", 5, 100, key=f"{algorithm} n_epochs")
-        params["lr_all"] = cols[3].select_slider("Learning rate", LEARNING_RATES, key=f"{algorithm} lr_all")
-        params["reg_all"] = cols[3].select_slider("Regularisation", REGULARISATIONS, key=f"{algorithm} reg_all")
+        default, key = MODEL_DEFAULTS[algorithm], partial(parameter_key, algorithm)
+        params["n_factors"] = cols[1].slider("Latent factors", 2, 200, default["n_factors"], key=key("n_factors"),
+                                             bind=BIND)
+        params["n_epochs"] = cols[2].slider("Epochs", 5, 100, default["n_epochs"], key=key("n_epochs"), bind=BIND)
+        params["lr_all"] = cols[3].select_slider("Learning rate", LEARNING_RATES, default["lr_all"],
+                                                 key=key("lr_all"), bind=BIND)
+        params["reg_all"] = cols[3].select_slider("Regularisation", REGULARISATIONS, default["reg_all"],
+                                                  key=key("reg_all"), bind=BIND)
     elif algorithm in KNN_MODELS:
+        default, key = MODEL_DEFAULTS["knn"], partial(parameter_key, "knn")
         params["user_based"] = cols[1].radio("Neighbours are", ["users", "movies"], horizontal=True,
-                                             key="knn neighbours") == "users"
-        params["similarity"] = cols[2].selectbox("Similarity", SIMILARITIES, key="knn similarity")
-        params["k"] = int(cols[3].number_input("k (neighbours)", min_value=1, max_value=5000, key="knn k"))
+                                             key=key("neighbours"), bind=BIND) == "users"
+        params["similarity"] = cols[2].selectbox("Similarity", SIMILARITIES, SIMILARITIES.index(default["similarity"]),
+                                                 key=key("similarity"), bind=BIND)
+        params["k"] = int(cols[3].number_input("k (neighbours)", min_value=1, max_value=5000, value=default["k"],
+                                               key=key("k"), bind=BIND))
         population = neighbour_population(ratings, params["user_based"])
         if params["k"] > population:
             st.warning(f"k = {params['k']} is more than the {population:,} "
@@ -210,54 +245,62 @@ def model_parameters(ratings: pd.DataFrame) -> tuple[str, dict]:
 def user_choice(ratings: pd.DataFrame) -> tuple[int, int, int]:
     """The user to recommend for, how many movies, and how many ratings a movie needs to be recommended."""
     cols = st.columns(3)
-    user = int(cols[0].number_input("User id", value=int(ratings.user.min()), step=1, key="user"))
-    top_n = cols[1].slider("How many recommendations", 1, 50, 10)
+    user = int(cols[0].number_input("User id", value=int(ratings.user.min()), step=1, key="user", bind=BIND))
+    top_n = cols[1].slider("How many recommendations", 1, 50, 10, key="n", bind=BIND)
     min_ratings = cols[2].slider("Only movies rated by at least", 1, 100, 1 if quick_mode() else 10, key="min_ratings",
-                                 help="Movies few people rated get unreliable predictions.")
+                                 bind=BIND, help="Movies few people rated get unreliable predictions.")
     return user, top_n, min_ratings
 
 
 def explanation_choice(ratings: pd.DataFrame) -> tuple[int, str]:
     """The user and the movie (an id or words of its title) whose predicted rating to explain."""
     cols = st.columns(2)
-    user = int(cols[0].number_input("User id", value=int(ratings.user.min()), step=1, key="explain_user"))
-    query = cols[1].text_input("Movie id or words of its title", "Star Wars", key="explain_query")
+    user = int(cols[0].number_input("User id", value=int(ratings.user.min()), step=1, key="explain_user", bind=BIND))
+    query = cols[1].text_input("Movie id or words of its title", "Star Wars", max_chars=200, key="explain_movie",
+                               bind=BIND)
     return user, query
 
 
 def similar_choice(name: str, data: MovieLens) -> tuple[str, Recommender, int, int]:
     """The movie typed, the model its similar movies come from, how many, and how many ratings they need."""
     cols = st.columns([2, 2, 1, 1])
-    query = cols[0].text_input("Movie id or words of its title", "Toy Story", key="similar_query")
-    source = cols[1].radio("Similarity from", ["SVD item factors (cosine)", "item-based k-NN (pearson_baseline)"])
-    n_similar = cols[2].slider("How many", 1, 30, 10, key="n_similar")
-    min_similar = cols[3].slider("Rated by at least", 1, 100, 1 if quick_mode() else 20, key="min_similar")
+    query = cols[0].text_input("Movie id or words of its title", "Toy Story", max_chars=200, key="similar_movie",
+                               bind=BIND)
+    source = cols[1].radio("Similarity from", ["SVD item factors (cosine)", "item-based k-NN (pearson_baseline)"],
+                           key="similar_from", bind=BIND)
+    n_similar = cols[2].slider("How many", 1, 30, 10, key="n_similar", bind=BIND)
+    min_similar = cols[3].slider("Rated by at least", 1, 100, 1 if quick_mode() else 20, key="min_similar", bind=BIND)
     similar_model = (model(name, data, "SVD", MODEL_DEFAULTS["SVD"]) if source.startswith("SVD") else
                      model(name, data, "KNNBaseline", {"k": 40, "similarity": "pearson_baseline", "user_based": False}))
     return query, similar_model, n_similar, min_similar
 
 
-def your_ratings(recommender: Recommender, low: float, high: float) -> dict:
-    """A newcomer's ratings (``{movie id: rating}``) of movies they pick among the 150 most rated, one slider each."""
+def your_ratings(recommender: Recommender, low: float, high: float, link: LinkNote) -> dict:
+    """A newcomer's ratings (``{movie id: rating}``) of movies they pick among the 150 most rated, one slider each.
+
+    The picks (by title) and their ratings are in the URL; ``link`` notes those it could not use."""
     popular = recommender.counts_.index[:150]
     choices = st.multiselect("Movies you have seen (the 150 most rated)", list(popular),
-                             format_func=recommender.title, max_selections=20, key="cold_movies")
+                             format_func=recommender.title, max_selections=20, key="cold_movies", bind=BIND)
     steps = rating_steps(low, high)
-    mine = {item: st.select_slider(recommender.title(item), steps, value=steps[-1], key=f"cold_{item}")
+    mine = {item: st.select_slider(recommender.title(item), steps, value=steps[-1], key=f"cold_{item}", bind=BIND)
             for item in choices}
+    link.check({"cold_movies": "Movies you have seen",
+                **{f"cold_{item}": f"Your rating of {recommender.title(item)}" for item in choices}},
+               {"cold_movies": lambda items: [recommender.title(item) for item in items]})
     if not mine:
         st.info("Pick at least one movie above and rate it to get recommendations.")
     return mine
 
 
-def your_recommendations(name: str, data: MovieLens, recommender: Recommender, n: int,
-                         min_ratings: int) -> pd.DataFrame | None:
+def your_recommendations(name: str, data: MovieLens, recommender: Recommender, n: int, min_ratings: int,
+                         link: LinkNote) -> pd.DataFrame | None:
     """A newcomer's top ``n`` movies once they rated some and pressed the button, refitting ``recommender``'s algorithm
     with their ratings folded in; kept in session state while the question stays the same, else None."""
     algorithm, params = recommender.algorithm, recommender.params
     st.write(f"Rate a handful of movies. Your ratings are **folded into the data as a new user and the {algorithm} "
              "model is refitted on everything** (exact, not an approximation; a few seconds for SVD).")
-    mine = your_ratings(recommender, data.ratings.rating.min(), data.ratings.rating.max())
+    mine = your_ratings(recommender, data.ratings.rating.min(), data.ratings.rating.max(), link)
     request = (name, algorithm, tuple(sorted(params.items())), tuple(mine.items()), n, min_ratings)
     if mine and st.button("Recommend for me", type="primary"):
         with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."), errors_explained():
@@ -271,9 +314,10 @@ def comparison_parameters(low: float, high: float) -> tuple[list[str], int, floa
     """The algorithms to compare, the k of precision@k and recall@k, and the rating that makes a movie relevant."""
     cols = st.columns([3, 1, 1])
     names = cols[0].multiselect("Algorithms (Surprise defaults)", list(ALGORITHMS), DEFAULT_COMPARED,
-                                help="SVD++ takes minutes.", key="names")
-    k = cols[1].number_input("k for precision@k / recall@k", 1, 100, DEFAULT_K)
-    threshold = cols[2].number_input("Relevant when rated at least", float(low), float(high), DEFAULT_THRESHOLD, 0.5)
+                                help="SVD++ takes minutes.", key="compare", bind=BIND)
+    k = cols[1].number_input("k for precision@k / recall@k", 1, 100, DEFAULT_K, key="k", bind=BIND)
+    threshold = cols[2].number_input("Relevant when rated at least", float(low), float(high), DEFAULT_THRESHOLD, 0.5,
+                                     key="relevant", bind=BIND)
     st.caption(f"RMSE and MAE: {evaluation_setup()[1]}-fold `cross_validate` on the same folds for every algorithm. "
                "precision@k / recall@k: one 80/20 train/test split; each user's held-out movies are ranked by "
                "predicted rating and the top k count as recommended, a movie as relevant when its true rating "
@@ -283,20 +327,26 @@ def comparison_parameters(low: float, high: float) -> tuple[list[str], int, floa
 
 def grid_parameters() -> tuple[str, dict]:
     """The algorithm to tune (SVD or a k-NN variant) and the values of each parameter to search, with its size."""
-    family = st.radio("Tune", ["SVD", "k-NN"], horizontal=True, key="tune_family")
+    family = st.radio("Tune", ["SVD", "k-NN"], horizontal=True, key="tune", bind=BIND)
     cols = st.columns(4)
     if family == "SVD":
         algorithm = "SVD"
-        grid = {"n_factors": cols[0].multiselect("Latent factors", [20, 50, 100, 150], SVD_GRID["n_factors"]),
-                "n_epochs": cols[1].multiselect("Epochs", [10, 20, 30, 50], SVD_GRID["n_epochs"]),
-                "lr_all": cols[2].multiselect("Learning rate", LEARNING_RATES, SVD_GRID["lr_all"]),
-                "reg_all": cols[3].multiselect("Regularisation", REGULARISATIONS, SVD_GRID["reg_all"])}
+        grid = {"n_factors": cols[0].multiselect("Latent factors", [20, 50, 100, 150], SVD_GRID["n_factors"],
+                                                 key="grid_factors", bind=BIND),
+                "n_epochs": cols[1].multiselect("Epochs", [10, 20, 30, 50], SVD_GRID["n_epochs"], key="grid_epochs",
+                                                bind=BIND),
+                "lr_all": cols[2].multiselect("Learning rate", LEARNING_RATES, SVD_GRID["lr_all"], key="grid_lr",
+                                              bind=BIND),
+                "reg_all": cols[3].multiselect("Regularisation", REGULARISATIONS, SVD_GRID["reg_all"], key="grid_reg",
+                                               bind=BIND)}
     else:
-        algorithm = cols[0].selectbox("k-NN variant", KNN_MODELS, index=2)
-        grid = {"k": cols[1].multiselect("k", [10, 20, 40, 80], KNN_GRID["k"], key="grid_k"),
-                "similarity": cols[2].multiselect("Similarity", SIMILARITIES, KNN_GRID["similarity"], key="grid_sim"),
+        algorithm = cols[0].selectbox("k-NN variant", KNN_MODELS, index=2, key="grid_variant", bind=BIND)
+        grid = {"k": cols[1].multiselect("k", [10, 20, 40, 80], KNN_GRID["k"], key="grid_k", bind=BIND),
+                "similarity": cols[2].multiselect("Similarity", SIMILARITIES, KNN_GRID["similarity"], key="grid_sim",
+                                                  bind=BIND),
                 "user_based": [v == "users" for v in cols[3].multiselect("Neighbours", ["users", "movies"],
-                                                                          ["users", "movies"], key="grid_based")]}
+                                                                          ["users", "movies"], key="grid_based",
+                                                                          bind=BIND)]}
     combinations = grid_size(grid)
     st.caption(f"{combinations} combinations × {GRID_FOLDS} folds = {combinations * GRID_FOLDS} fits with "
                "`GridSearchCV`, ranked by mean RMSE."

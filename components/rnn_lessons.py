@@ -1,9 +1,23 @@
-"""Pieces of the RNN internals page: lesson 5's sentiment model and the lessons' longer explanations."""
+"""Pieces of the RNN internals page: the names of its controls in its URL, lesson 5 (an LSTM's gates over a review,
+with its sentiment model) and the lessons' longer explanations."""
 import streamlit as st
 
 from components.artifact_store import loaded
+from components.chart_export import chart
+from components.charts import recurrent as charts
+from components.data_source import source_line
+from components.data_status import attribution
+from components.url_state import BIND
+from core.errors import InputError
 from models.rnn.long_memory import ClippingOutcome
+from models.rnn.lstm_gates import gates_over_text
 from models.sentiment.artifacts import SENTIMENT_MODELS
+
+LABELS = {"T": "Sequence length T", "hidden": "Hidden size", "radius": "Spectral radius of W",
+          "k": "Truncation k", "clip": "Clip threshold", "word": "A short word"}
+"""What each URL parameter of the page's controls is called on the page, for the note on a link's unusable values
+(lesson 5's unit view is named where it is drawn)."""
+MAX_SHOWN, BUSIEST = 80, 12
 
 
 def sentiment_model():
@@ -37,3 +51,40 @@ def what_clipping_did(outcome: ClippingOutcome, clip: float) -> str:
             f"Clipping bounds every step to length {clip}, so with gradients this large 100 updates move the weights "
             "little, while the unclipped run's first giant step happened to land the saturated network somewhere "
             "better. Clipping promises bounded steps, not a better result; with a shorter T the unclipped run stalls.")
+
+
+def lstm_gates_lesson() -> None:
+    """Lesson 5: the classic sentiment model's LSTM gates, word by word, over a review the visitor may edit (not in
+    the URL: long free text); which gate to show unit by unit is in the URL under ``units``."""
+    model = sentiment_model()
+    if model is None:
+        return
+    review = st.text_area("A review", max_chars=5000, value=(
+        "I expected a dull film, but the acting was wonderful and the story kept me gripped until the end. "
+        "Not perfect, the middle drags a little, yet I would happily watch it again."))
+    try:
+        reading = gates_over_text(model, review)
+    except InputError as error:
+        st.warning(str(error))
+    else:
+        probability = float(model.predict_proba([review])[0])
+        label = "Positive" if probability >= 0.5 else "Negative"
+        st.metric("Classic model: probability positive", f"{label}, {probability:.1%}")
+        if reading.padding_read:
+            st.caption(f"This model pads short reviews in front and does not mask the padding: the LSTM read "
+                       f"{reading.padding_read} padding steps before the first word, so it starts the review with "
+                       "a state built from padding.")
+        means = reading.gate_means()
+        if len(means) > MAX_SHOWN:
+            st.caption(f"The review has {len(means)} words read by the model; the last {MAX_SHOWN} are shown.")
+            means = means.tail(MAX_SHOWN)
+        source = source_line("imdb")
+        chart(charts.gates_by_word(means, reading.trace.h.shape[-1]),
+              "The classic sentiment model's LSTM gates, averaged over units, word by word", "gates_chart", source)
+        units, cells = reading.busiest_cells(BUSIEST)
+        shown = st.radio("Unit by unit", ["cell state", "input gate", "forget gate", "output gate"], horizontal=True,
+                         key="units", bind=BIND)
+        values = cells if shown == "cell state" else reading.gate_of_units(shown.split()[0], units)
+        chart(charts.units_by_word(values, means, units, shown, BUSIEST),
+              f"The {shown} of the {BUSIEST} busiest LSTM units, word by word", "units_chart", source)
+    attribution("imdb")

@@ -2,13 +2,17 @@
 import pandas as pd
 import streamlit as st
 
+from components.chart_export import chart
 from components.charts.markov import (attribution_chart, chain_graph, channel_touches_chart, path_length_chart,
                                       transition_heatmap)
 from components.data_source import data_source
 from components.data_status import load_or_explain
 from components.feedback import explain_input_errors
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
+from components.table_export import table
 from components.upload import upload_sha256
+from components.url_state import BIND
 from data.attribution import PATH_SEPARATOR, journeys_from_frame, load_path_data, path_separator, split_path
 from models.markov import MarkovChain, attribution_by_model, compare_attribution, markov_column, order_comparison, path_summary
 
@@ -50,6 +54,7 @@ def accuracy_by_order(journeys_key: str, _journeys: pd.DataFrame) -> pd.DataFram
     return order_comparison(_journeys)
 
 
+link = LinkNote()
 source = data_source("Journeys", "ChannelAttribution's PathData (10,000 paths)", "attribution",
                      "Either one row per distinct path with columns `path`, `total_conversions`, `total_null` "
                      "(and optionally `total_conversion_value`), or one row per journey with `path` and `converted` "
@@ -65,8 +70,9 @@ else:
     with explain_input_errors():
         journeys = uploaded_journeys(journeys_key, source.upload, separator)
 
-order = st.segmented_control("Markov order k", [1, 2, 3], default=1, help="How many past channels the next step depends on.")
-order = order or 1
+order = st.segmented_control("Markov order k", [1, 2, 3], default=1, key="order", bind=BIND,
+                             help="How many past channels the next step depends on.") or 1
+link.check({"data": "Journeys", "order": "Markov order k"})
 with explain_input_errors():  # too many states for this order
     chain = fitted_chain(journeys_key, journeys, order)
 
@@ -80,28 +86,39 @@ cols[3].metric(f"P(conversion) from (start), order {order}", f"{chain.conversion
 
 st.subheader("The journeys")
 left, middle, right = st.columns(3)
-left.plotly_chart(path_length_chart(summary["lengths"]), width="stretch")
-middle.plotly_chart(channel_touches_chart(summary["channels"]), width="stretch")
-right.dataframe(summary["top_paths"], hide_index=True, width="stretch",
-                column_config={"conversion_rate": st.column_config.NumberColumn(format="%.3f")})
+with left:
+    chart(path_length_chart(summary["lengths"]), "Journeys by number of touchpoints", "lengths", source.source_line)
+with middle:
+    chart(channel_touches_chart(summary["channels"]), "Touches per channel", "touches", source.source_line)
+table(summary["top_paths"], "The most common paths", "top_paths", place=right,
+      column_config={"conversion_rate": st.column_config.NumberColumn(format="%.3f")})
 
 st.subheader(f"Attribution: Markov order {order} vs heuristics")
-table = attribution_table(journeys_key, journeys, order)
-measure = st.radio("Attribute", ["conversions", "conversion value"], horizontal=True)
-st.plotly_chart(attribution_chart(attribution_by_model(table, order, measure), measure), width="stretch")
-st.dataframe(table.round(3).sort_values(markov_column(order), ascending=False), hide_index=True, width="stretch")
+attributed = attribution_table(journeys_key, journeys, order)
+measure = st.radio("Attribute", ["conversions", "conversion value"], horizontal=True, key="measure", bind=BIND)
+chart(attribution_chart(attribution_by_model(attributed, order, measure), measure),
+      f"Attributed {measure} per channel: Markov order {order} against the heuristics", "attribution_chart",
+      source.source_line)
+table(attributed.round(3).sort_values(markov_column(order), ascending=False),
+      f"Attribution per channel, Markov order {order} and heuristics", "attribution")
 st.caption("Removal effects come from the absorbing chain's fundamental matrix; value uses each final state's "
            "mean value per conversion. Attributed conversions and value are normalised to sum to the totals.")
 
 st.subheader("The chain")
 matrix = fitted_chain(journeys_key, journeys, 1).transition_matrix()
 left, right = st.columns(2)
-left.plotly_chart(transition_heatmap(matrix), width="stretch")
-threshold = right.slider("Show edges with probability at least", 0.0, 0.5, 0.05, 0.01)
-right.plotly_chart(chain_graph(matrix, threshold), width="stretch")
+with left:
+    chart(transition_heatmap(matrix), "Transition probabilities of the first-order chain", "transitions",
+          source.source_line)
+with right:
+    threshold = st.slider("Show edges with probability at least", 0.0, 0.5, 0.05, 0.01, key="edges", bind=BIND)
+    chart(chain_graph(matrix, threshold), f"The first-order chain, edges with probability at least {threshold:g}",
+          "chain", source.source_line)
 
 st.subheader("What comes next?")
-typed = st.text_input("A partial path, channels separated by '>'", value=" > ".join(summary["channels"].channel[:2]))
+typed = st.text_input("A partial path, channels separated by '>'", value=" > ".join(summary["channels"].channel[:2]),
+                      max_chars=300, key="path", bind=BIND)
+link.check({"measure": "Attribute", "edges": "Show edges with probability", "path": "A partial path"})
 partial = split_path(typed)
 unknown = chain.unknown_channels(partial)
 if not partial:
@@ -113,11 +130,12 @@ else:
     best = prediction.iloc[0]
     st.metric("Most likely next step", f"{best['next']} · {best.probability:.1%}")
     st.caption(f"History used: {prediction.attrs['history_used']} (order {order}; shorter history if unseen).")
-    st.dataframe(prediction, hide_index=True, width="stretch",
-                 column_config={"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
+    table(prediction, f"What comes after {' > '.join(partial)}", "next_steps", column_config={
+        "probability": st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
 
 with st.expander("What does a higher order buy? Next-step accuracy on 20% held-out customers"):
-    st.dataframe(accuracy_by_order(journeys_key, journeys).round(4), hide_index=True, width="stretch")
+    table(accuracy_by_order(journeys_key, journeys).round(4), "Next-step accuracy by Markov order, held-out customers",
+          "accuracy_by_order")
     st.caption("Each held-out customer's every step is a question; after the last channel the answer is "
                "(conversion) or (null).")
 

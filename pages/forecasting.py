@@ -1,23 +1,22 @@
 """Forecasting with Prophet: a built-in series or your CSV, tuned, forecast, and checked against baselines."""
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from components.artifact_store import loaded
-from core.artifacts import InMemoryArtifact
+from components.chart_export import chart
 from components.charts.time_series import component_charts, error_by_horizon_chart, forecast_chart, holdout_chart
 from components.data_source import data_source
-from components.data_status import load_or_explain
-from components.upload import choose_columns, upload_sha256
 from components.feedback import explain_input_errors
+from components.forecast_inputs import AS_WRITTEN, LABELS, choose_params, choose_series
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
+from components.table_export import table
+from components.url_state import BIND
+from core.artifacts import InMemoryArtifact
 from core.errors import InputError
-from data.prophet_examples import EXAMPLES, load_example
-from models.forecasting.series import AGGREGATIONS, PreparedSeries, guess_columns, prepare_series
-from models.forecasting.model import (ProphetParams, comparison, default_folds, default_params, evaluation_job,
-                                      forecast_job, holiday_countries, horizon_bounds, logistic_bounds,
-                                      metrics_by_horizon, prophet_scores, verdicts)
+from models.forecasting.model import (comparison, evaluation_job, forecast_job, metrics_by_horizon, prophet_scores,
+                                      verdicts)
 
 ensure_app_navigation()
 
@@ -26,11 +25,6 @@ st.write("Prophet models a series as **trend + seasonalities + holidays** (a gen
          "linear or saturating trend whose slope may change at changepoints, Fourier terms for yearly, weekly and daily "
          "cycles, and a bump for each holiday. Pick a series, tune the model, and judge it the honest way: on data it "
          "has not seen, next to two simple baselines scored on exactly the same points.")
-
-
-@st.cache_data(show_spinner=False)
-def example(name: str) -> pd.DataFrame:
-    return load_or_explain(load_example, name)
 
 
 def job_result(key: str, description: str, job: partial):
@@ -42,64 +36,19 @@ def job_result(key: str, description: str, job: partial):
     return result
 
 
-def choose_params(series: PreparedSeries, multiplicative: bool) -> tuple[ProphetParams, int, int]:
-    """Prophet's settings, the horizon in steps and the number of cross-validation folds."""
-    defaults = default_params(series)
-    longest, default_horizon = horizon_bounds(series)
-    horizon = st.slider(f"Horizon ({series.cadence.name} steps)", 1, longest, default_horizon,
-                        key=f"forecast_horizon_{series.key}")
-    left, middle, right = st.columns(3)
-    growth = left.radio("Trend", ["linear", "logistic"], horizontal=True, key="forecast_growth",
-                        help="Logistic growth saturates between a floor and a cap.")
-    cap = floor = None
-    if growth == "logistic":
-        default_cap, default_floor = logistic_bounds(series.frame["y"].dropna())
-        cap = left.number_input("Cap (saturation level)", value=default_cap, format="%g", key=f"forecast_cap_{series.key}")
-        if left.checkbox("Saturating minimum (floor)"):
-            floor = left.number_input("Floor", value=default_floor, format="%g")
-    mode = middle.radio("Seasonality", ["additive", "multiplicative"], index=int(multiplicative), horizontal=True,
-                        help="Multiplicative: seasonal swings grow with the trend.")
-    yearly, weekly, daily = (middle.checkbox(name.title(), value=getattr(defaults, name))
-                             for name in ("yearly", "weekly", "daily"))
-    countries = holiday_countries()
-    country = right.selectbox("Holidays of", [None, *countries], format_func=lambda c: countries.get(c, "(none)"))
-    changepoint_scale = right.select_slider("Changepoint prior scale", [0.001, 0.005, 0.01, 0.05, 0.1, 0.5], 0.05,
-                                            help="Higher: a more flexible trend (risk of overfitting).")
-    seasonality_scale = right.select_slider("Seasonality prior scale", [0.01, 0.1, 1.0, 10.0], 10.0,
-                                            help="Lower: damped seasonalities.")
-    left, right = st.columns(2)
-    width = left.slider("Interval width", 0.5, 0.99, 0.8, 0.01)
-    folds = right.slider("Cross-validation folds", 1, 8, default_folds(),
-                         help="Forecast origins, half a horizon apart; the last one is the holdout.")
-    return ProphetParams(growth, cap, floor, mode, yearly, weekly, daily, country, changepoint_scale,
-                         seasonality_scale, width), horizon, folds
-
-
+link = LinkNote()
 source = data_source("Data", "Built-in example series", "prophet",
                      "A CSV with a header row, one column of dates (2024-01-31, 2024-01-31 13:00, 31/01/2024 ...) and "
                      "one of numbers. Duplicated dates are combined, missing values are left as gaps.",
-                     "Upload a CSV to forecast it.", upload_key="forecast_upload", key="forecast_source")
-if source.built_in:
-    name = st.selectbox("Series", list(EXAMPLES))
-    chosen = EXAMPLES[name]
-    st.caption(chosen.description)
-    frame, date_column, value_column, aggregate, origin = example(name), "ds", "y", chosen.aggregate, name
-else:
-    frame, chosen, aggregate, origin = source.upload, None, "none", upload_sha256(source.upload)
-    date_guess, value_guess = guess_columns(frame)
-    date_column, value_column = choose_columns(frame, {"Date column": date_guess, "Value column": value_guess})
-left, right = st.columns(2)
-aggregate = left.selectbox("Aggregate to", list(AGGREGATIONS), index=list(AGGREGATIONS).index(aggregate),
-                           help="Resample before fitting; 'none' keeps the series' own cadence.")
-how = right.radio("Combine values within a period by", ["mean", "sum"], horizontal=True)
-with explain_input_errors():
-    series = prepare_series(frame, date_column, value_column, aggregate, how, origin)
+                     "Upload a CSV to forecast it.", upload_key="forecast_upload")
+series, chosen, name = choose_series(source)
 for note in series.notes:
     st.info(note, icon=":material/info:")
 st.caption(series.summary())
 
 st.subheader("Model settings")
 params, horizon, folds = choose_params(series, bool(chosen and chosen.multiplicative))
+link.check(LABELS, AS_WRITTEN)
 with explain_input_errors():
     params.check(series.frame["y"].dropna())
     with st.spinner("Fitting Prophet ..."):
@@ -109,7 +58,8 @@ with explain_input_errors():
 st.subheader("Forecast")
 for column, (label, value) in zip(st.columns(3), views.headline(params.interval_width)):
     column.metric(label, value)
-st.plotly_chart(forecast_chart(views.frame, views.changepoints, params.interval_width), width="stretch")
+chart(forecast_chart(views.frame, views.changepoints, params.interval_width),
+      f"Prophet forecast of {name}, {horizon} {series.cadence.name}s ahead", "forecast_chart", source.source_line)
 st.download_button("Download the forecast (CSV)", views.frame.to_csv(index=False).encode(), "forecast.csv", "text/csv",
                    help="History and future: date, actual, forecast, interval, trend and every component.")
 
@@ -118,29 +68,33 @@ st.caption("Multiplicative components are shares of the trend (0.1 = +10%)." if 
            else "Additive components are in the series' own units, added to the trend.")
 charts = component_charts(views, params.multiplicative)
 for start in range(0, len(charts), 2):
-    for column, chart in zip(st.columns(2), charts[start:start + 2]):
-        column.plotly_chart(chart, width="stretch")
+    for index, (column, figure) in enumerate(zip(st.columns(2), charts[start:start + 2]), start):
+        with column:
+            chart(figure, f"Prophet's {figure.layout.title.text} of {name}", f"component_{index}", source.source_line)
 
 st.subheader("Evaluation against baselines")
 with explain_input_errors(), st.spinner("Cross-validating Prophet and the baselines ..."):
     result = job_result(f"forecast-evaluation-{series.key}-{params!r}-{horizon}-{folds}", "the cross-validation",
                         partial(evaluation_job, series, params, horizon, folds, source.built_in))
 st.write(result.method(folds, series.cadence))
-table = comparison(result)
-for verdict in verdicts(table):
+scores = comparison(result)
+for verdict in verdicts(scores):
     (st.success if verdict.prophet_wins else st.warning)(verdict.sentence)
-for column, (label, value, explanation) in zip(st.columns(4), prophet_scores(table, params.interval_width)):
+for column, (label, value, explanation) in zip(st.columns(4), prophet_scores(scores, params.interval_width)):
     column.metric(label, value, help=explanation)
-st.dataframe(table.round(4), hide_index=True, width="stretch")
+table(scores.round(4), f"Prophet and the baselines on {name}, cross-validated", "comparison")
 st.caption("MAPE leaves out actual values of zero (a percentage of zero is undefined). Coverage is the share of "
            "actual values inside Prophet's interval; the baselines give point forecasts only.")
-st.plotly_chart(holdout_chart(result.holdout), width="stretch")
+chart(holdout_chart(result.holdout), f"Holdout of {name}: forecasts against what happened", "holdout_chart",
+      source.source_line)
 
 st.markdown("**Cross-validated error by horizon**")
-metric = st.radio("Metric", ["MAE", "RMSE", "MAPE %", "coverage %"], horizontal=True,
+metric = st.radio("Metric", ["MAE", "RMSE", "MAPE %", "coverage %"], horizontal=True, key="metric", bind=BIND,
                   help="coverage %: share of actual values inside Prophet's interval (Prophet only).")
-st.plotly_chart(error_by_horizon_chart(metrics_by_horizon(result), metric, series.cadence.name), width="stretch")
+link.check({"metric": "Metric"})
+chart(error_by_horizon_chart(metrics_by_horizon(result), metric, series.cadence.name),
+      f"Cross-validated {metric} by horizon, {name}", "error_by_horizon_chart", source.source_line)
 by_band = metrics_by_horizon(result, max_bands=10).round(4).astype({"points": int})
-st.dataframe(by_band, hide_index=True, width="stretch")
+table(by_band, f"Cross-validated error by horizon band, {name}", "error_by_band")
 
 source.credit()

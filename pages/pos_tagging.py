@@ -5,11 +5,16 @@ import pandas as pd
 import streamlit as st
 
 from components.artifact_store import loaded
+from components.chart_export import chart
 from components.charts.classification import confusion_matrix
 from components.charts.hmm import accuracy_per_tag, em_learning_curve, transition_matrix, viterbi_trellis
+from components.data_source import source_line
 from components.data_status import attribution
 from components.feedback import explain_input_errors
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
+from components.table_export import table
+from components.url_state import BIND
 from data.treebank import DATASET, UPOS_TAGS
 from models.hmm.artifacts import BAUM_WELCH, HMM_TAGGERS, TaggerConfig
 from models.hmm.explain import most_probable_words, tagged_sentence, trellis, transition_matrix as transitions
@@ -19,6 +24,7 @@ ensure_app_navigation()
 
 TRELLIS_WORDS = 12
 MODELS = {"trigram HMM": "trigram", "bigram HMM": "bigram", "most frequent tag": "baseline"}
+SOURCE = source_line(DATASET)
 
 st.title("Part-of-speech tagging with a hidden Markov model")
 st.write(
@@ -34,19 +40,22 @@ st.write(
 )
 
 taggers = loaded(HMM_TAGGERS, "Training the HMM taggers on the treebank (first use only)", done="Taggers trained")
-order = st.segmented_control("Transitions", ["trigram", "bigram"], default="trigram",
+link = LinkNote()
+order = st.segmented_control("Transitions", ["trigram", "bigram"], default="trigram", key="order", bind=BIND,
                              help="Trigram: P(tag | two previous tags); bigram: P(tag | previous tag).") or "trigram"
 tagger = taggers.trigram if order == "trigram" else taggers.bigram
 
-text = st.text_input("A sentence to tag", value="I saw her duck under the table.", max_chars=2_000)
+text = st.text_input("A sentence to tag", value="I saw her duck under the table.", max_chars=2_000, key="sentence",
+                     bind=BIND)
+link.check({"order": "Transitions", "sentence": "A sentence to tag"})
 with explain_input_errors():
     words, cut = words_of(text)
 if cut:
     st.info(f"Only the first {MAX_WORDS} words are tagged.")
-table, log_likelihood = tagged_sentence(tagger, words)
-st.dataframe(table, hide_index=True, width="stretch", column_config={
+tagged, log_likelihood = tagged_sentence(tagger, words)
+table(tagged, f"The sentence tagged by the {order} HMM", "tagged", column_config={
     "posterior": st.column_config.ProgressColumn("P(tag | sentence)", format="%.3f", min_value=0, max_value=1)})
-unseen = table.word[~table["seen in training"]].tolist()
+unseen = tagged.word[~tagged["seen in training"]].tolist()
 st.metric("Sentence log-likelihood (forward algorithm)", f"{log_likelihood:.2f} nats")
 if unseen:
     st.caption(f"Never seen in training, tagged from their suffix and shape: {', '.join(unseen)}.")
@@ -54,7 +63,8 @@ if unseen:
 st.subheader("Viterbi at work")
 shown = words[:TRELLIS_WORDS]
 shortfall = trellis(tagger, shown)
-st.plotly_chart(viterbi_trellis(shortfall), width="stretch")
+chart(viterbi_trellis(shortfall), f"Viterbi trellis of the {order} HMM: nats behind the winning path", "trellis",
+      SOURCE)
 margins = shortfall.apply(lambda column: column.nsmallest(2).iloc[-1])
 closest = margins.idxmin()
 st.caption(f"Each cell: the best complete path that gives the word this tag, in nats (natural-log units) behind "
@@ -64,8 +74,11 @@ st.caption(f"Each cell: the best complete path that gives the word this tag, in 
 
 st.subheader("What the model holds")
 left, right = st.columns([3, 2])
-left.plotly_chart(transition_matrix(transitions(taggers.bigram)), width="stretch")
-right.dataframe(most_probable_words(tagger), hide_index=True, width="stretch", height=560)
+with left:
+    chart(transition_matrix(transitions(taggers.bigram)), "Bigram HMM: P(next tag | tag), counted on the treebank",
+          "transitions", SOURCE)
+table(most_probable_words(tagger), f"The most probable words of each tag, {order} HMM", "words", place=right,
+      height=560)
 
 st.subheader("How good is it? The test split")
 report = taggers.report
@@ -74,16 +87,17 @@ for column, (label, key) in zip(cols, MODELS.items()):
     column.metric(f"Accuracy, {label}", f"{report[key]['accuracy']:.2%}",
                   help=f"Unseen words: {report[key]['unknown_accuracy']:.2%}")
 cols[3].metric("Unseen words in the test split", f"{report['trigram']['unknown_share']:.2%}")
-st.dataframe(pd.DataFrame({label: {"all words": report[key]["accuracy"], "unseen words": report[key]["unknown_accuracy"],
-                                   "tokens tagged per second": report[key]["tokens_per_second"]}
-                           for label, key in MODELS.items()}).T.round(4), width="stretch")
+table(pd.DataFrame({label: {"all words": report[key]["accuracy"], "unseen words": report[key]["unknown_accuracy"],
+                            "tokens tagged per second": report[key]["tokens_per_second"]}
+                    for label, key in MODELS.items()}).T.round(4), "Tagging accuracy on the test split", "accuracy",
+      index=True)
 st.caption(f"{report['train_tokens']:,} training and {report['test_tokens']:,} test words, gold tokenisation; "
            f"training took {report['train_seconds']['trigram']:.1f} s (trigram).")
 per_tag = pd.DataFrame({label: report[key]["per_tag"] for label, key in MODELS.items()})
-st.plotly_chart(accuracy_per_tag(per_tag), width="stretch")
-st.plotly_chart(confusion_matrix(report[order]["confusion"], UPOS_TAGS, f"Confusion matrix of the {order} HMM on "
-                                 "the test split (rows: gold tag, columns: predicted)", "words", height=640,
-                                 colour_mistakes=True), width="stretch")
+chart(accuracy_per_tag(per_tag), "Accuracy per tag on the test split", "accuracy_per_tag", SOURCE)
+confusion_title = f"Confusion matrix of the {order} HMM on the test split (rows: gold tag, columns: predicted)"
+chart(confusion_matrix(report[order]["confusion"], UPOS_TAGS, confusion_title, "words", height=640,
+                       colour_mistakes=True), confusion_title, "confusion", SOURCE)
 
 st.subheader("With no tags at all: Baum-Welch")
 st.write("The same kind of model, 17 hidden states, fitted by expectation-maximisation to the training words "
@@ -91,10 +105,11 @@ st.write("The same kind of model, 17 hidden states, fitted by expectation-maximi
 run = loaded(BAUM_WELCH, "Running Baum-Welch on the treebank's words (first use only)", done="Baum-Welch done")
 curve = pd.DataFrame({"iteration": range(1, len(run.many_to_one) + 1), "log_likelihood": run.log_likelihood_per_word,
                       "many_to_one": run.many_to_one})
-st.plotly_chart(em_learning_curve(curve), width="stretch")
+chart(em_learning_curve(curve), "Baum-Welch: log-likelihood per word and many-to-one accuracy by iteration",
+      "em_curve", SOURCE)
 st.metric("Many-to-one accuracy after the last iteration", f"{run.many_to_one[-1]:.1%}")
-st.dataframe(pd.DataFrame({"state": range(len(run.state_tags)), "read as": run.state_tags,
-                           "most probable words": [", ".join(w) for w in run.state_words]}),
-             hide_index=True, width="stretch")
+table(pd.DataFrame({"state": range(len(run.state_tags)), "read as": run.state_tags,
+                    "most probable words": [", ".join(w) for w in run.state_words]}),
+      "Baum-Welch's hidden states, read as tags", "states")
 
 attribution(DATASET)

@@ -1,19 +1,23 @@
 """Movie recommendations: SVD and k-NN collaborative filtering with scikit-surprise on MovieLens."""
 import streamlit as st
 
-from components.charts.recommendations import (cv_error_chart, cv_time_chart, estimate_waterfall, grid_chart,
-                                               ranking_quality_chart)
-from components.recommender_inputs import (comparison, comparison_parameters, credits, data_set, errors_explained,
-                                           explanation_choice, grid_parameters, grid_search, model, model_parameters,
-                                           similar_choice, use_parameters, user_choice, your_recommendations)
+from components.chart_export import chart
+from components.charts.recommendations import estimate_waterfall, grid_chart
+from components.data_source import source_line
+from components.linked_view import LinkNote
+from components.recommender_inputs import (MODEL_LABELS, VIEW_LABELS, comparison, comparison_parameters, credits,
+                                           data_set, errors_explained, explanation_choice, grid_parameters,
+                                           grid_search, model, model_parameters, similar_choice, use_parameters,
+                                           user_choice, your_recommendations)
+from components.recommender_views import comparison_views
 from components.shell import ensure_app_navigation
-from models.recommender.artifacts import evaluation_setup
-from models.recommender.interpretation import (additive_terms, at_ceiling, combination_labels, comparison_winners,
-                                               cv_errors, describe_parameters)
+from components.table_export import table
+from components.url_state import BIND
+from data.movielens import DATASET_KEYS
+from models.recommender.interpretation import additive_terms, at_ceiling, combination_labels, describe_parameters
 
 ensure_app_navigation()
 
-FOLDS = evaluation_setup()[1]  # 5 folds; 3 in quick mode
 RATING_FORMAT = {"predicted rating": st.column_config.NumberColumn(format="%.2f")}
 
 st.title("Movie recommendations")
@@ -25,15 +29,18 @@ st.write(
 )
 
 # ---------------------------------------------------------------- data and model
+link = LinkNote()
 name, data = data_set()
-low, high = data.ratings.rating.min(), data.ratings.rating.max()
+low, high, source = data.ratings.rating.min(), data.ratings.rating.max(), source_line(DATASET_KEYS[name])
 st.subheader("The model")
 algorithm, params = model_parameters(data.ratings)
+link.check(MODEL_LABELS)
 with errors_explained(stop=True):
     recommender = model(name, data, algorithm, params)
 
 user_tab, similar_tab, explain_tab, you_tab, compare_tab, tune_tab = st.tabs(
-    ["For a user", "Similar movies", "Predict and explain", "You (cold start)", "Compare algorithms", "Tune"])
+    ["For a user", "Similar movies", "Predict and explain", "You (cold start)", "Compare algorithms", "Tune"],
+    key="tab", bind=BIND)
 
 # ---------------------------------------------------------------- one user
 with user_tab:
@@ -50,14 +57,15 @@ with user_tab:
         st.success(f"Top pick for user {user}: **{recommendations.title.iloc[0]}** "
                    f"({recommendations.genres.iloc[0].replace('|', ', ')})")
         st.markdown(f"**Top {len(recommendations)} unseen movies for user {user}** ({algorithm})")
-        st.dataframe(recommendations, hide_index=True, width="stretch", column_config=RATING_FORMAT)
+        table(recommendations, f"Top {len(recommendations)} for user {user}, {algorithm}, {name}", "recommendations",
+              column_config=RATING_FORMAT)
         if (ceiling := at_ceiling(recommendations, high)) > 1:
             st.caption(f"{ceiling} predictions reach the {high:g}-star ceiling; they are ordered by the estimate "
                        "before clipping to the scale.")
         if len(recommendations) < top_n:
             st.info(f"Only {len(recommendations)} unseen movies have at least {min_ratings} ratings.")
         with st.expander(f"What user {user} rated ({len(rated)} movies, best first)"):
-            st.dataframe(rated, hide_index=True, width="stretch")
+            table(rated, f"What user {user} rated, {name}", "rated")
 
 # ---------------------------------------------------------------- similar movies
 with similar_tab:
@@ -68,7 +76,7 @@ with similar_tab:
         similar = similar_model.similar_items(movie, n_similar, min_similar)
     if similar is not None:
         st.markdown(f"**Movies similar to {similar_model.title(movie)}**")
-        st.dataframe(similar.round({"similarity": 3}), hide_index=True, width="stretch")
+        table(similar.round({"similarity": 3}), f"Movies similar to {similar_model.title(movie)}, {name}", "similar")
 
 # ---------------------------------------------------------------- one prediction, explained
 with explain_tab:
@@ -87,16 +95,17 @@ with explain_tab:
         if explanation.note:
             st.warning(explanation.note)
         if not explanation.parts.empty:
-            st.dataframe(explanation.parts.round(3), hide_index=True, width="stretch")
+            table(explanation.parts.round(3), f"{algorithm}'s estimate for user {explain_user}, explained", "parts")
         if "term" in explanation.parts:  # baseline and factor terms add up to the estimate: draw them so
-            st.plotly_chart(estimate_waterfall(additive_terms(explanation.parts)), width="stretch")
+            chart(estimate_waterfall(additive_terms(explanation.parts)), f"How {algorithm}'s estimate for user "
+                  f"{explain_user} and {recommender.title(movie)} adds up", "waterfall", source)
 
 # ---------------------------------------------------------------- cold start
 with you_tab:
-    yours = your_recommendations(name, data, recommender, top_n, min_ratings)
+    yours = your_recommendations(name, data, recommender, top_n, min_ratings, link)
     if yours is not None:
         st.success(f"Your top pick: **{yours.title.iloc[0]}** (predicted {yours['predicted rating'].iloc[0]:.2f})")
-        st.dataframe(yours, hide_index=True, width="stretch", column_config=RATING_FORMAT)
+        table(yours, f"Your top {len(yours)}, {algorithm}, {name}", "yours", column_config=RATING_FORMAT)
 
 # ---------------------------------------------------------------- comparing algorithms
 with compare_tab:
@@ -105,19 +114,7 @@ with compare_tab:
     with errors_explained():
         results = comparison(name, data, names, k, threshold)
     if results is not None:
-        cv, split = results
-        for col, (label, winner, value) in zip(st.columns(3), comparison_winners(cv, split, k)):
-            col.metric(f"{label}: {winner}", f"{value:.4f}")
-        st.dataframe(cv.round(4), hide_index=True, width="stretch")
-        left, right = st.columns(2)
-        left.plotly_chart(cv_error_chart(cv_errors(cv), FOLDS), width="stretch")
-        right.plotly_chart(cv_time_chart(cv), width="stretch")
-        st.markdown("**Train/test split: error and ranking quality**")
-        st.dataframe(split.round(4), hide_index=True, width="stretch")
-        st.plotly_chart(ranking_quality_chart(split, k), width="stretch")
-        st.caption("Only movies a user actually rated can be scored, and people mostly rate what they chose to "
-                   "watch, so even random scores (NormalPredictor) rank many relevant movies: read the others "
-                   "against that floor.")
+        comparison_views(*results, k, name)
 
 # ---------------------------------------------------------------- tuning
 with tune_tab:
@@ -133,8 +130,9 @@ with tune_tab:
         st.write("**Best parameters:** " + describe_parameters(result.best_params))
         st.button(f"Use these parameters for the model above ({tune_algorithm})", on_click=use_parameters,
                   args=(tune_algorithm, result.best_params))
-        st.dataframe(result.table.round(4), hide_index=True, width="stretch")
-        st.plotly_chart(grid_chart(result.table["RMSE"], result.table["RMSE std"], combination_labels(result.table)),
-                        width="stretch")
+        table(result.table.round(4), f"Grid search of {tune_algorithm}, {name}", "grid")
+        chart(grid_chart(result.table["RMSE"], result.table["RMSE std"], combination_labels(result.table)),
+              f"Cross-validated RMSE of each {tune_algorithm} combination, {name}", "grid_chart", source)
 
+link.check(VIEW_LABELS)
 credits(name)

@@ -2,13 +2,14 @@
 import streamlit as st
 
 from components import rnn_lessons
+from components.chart_export import chart
 from components.charts import recurrent as charts
-from components.data_status import attribution
 from components.feedback import explain_input_errors
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
-from core.errors import InputError
+from components.table_export import table
+from components.url_state import BIND
 from models.rnn import long_memory, simple_rnn
-from models.rnn.lstm_gates import gates_over_text
 
 ensure_app_navigation()
 cached = st.cache_data(show_spinner=False, max_entries=64)
@@ -23,16 +24,17 @@ st.caption("Everything below is computed live in NumPy (`models/rnn/simple_rnn.p
            "the tests check the gradients against finite differences and against TensorFlow's autodiff.")
 
 st.subheader("Controls")
+link = LinkNote()
 left, middle, right = st.columns(3)
-length = left.slider("Sequence length T", 2, 100, 40, help="Steps in the sequences of lessons 2-4.")
-hidden = middle.slider("Hidden size (units in h)", 2, 32, 16)
-radius = right.slider("Spectral radius of W", 0.1, 3.0, 3.0, step=0.05,
+length = left.slider("Sequence length T", 2, 100, 40, key="T", bind=BIND, help="Steps in the sequences of lessons 2-4.")
+hidden = middle.slider("Hidden size (units in h)", 2, 32, 16, key="hidden", bind=BIND)
+radius = right.slider("Spectral radius of W", 0.1, 3.0, 3.0, step=0.05, key="radius", bind=BIND,
                       help="The largest |eigenvalue| of the recurrent matrix W: how much W stretches h(t-1).")
 left, right = st.columns(2)
-truncation = left.slider("Truncation k (steps of BPTT)", 1, 100, 100,
+truncation = left.slider("Truncation k (steps of BPTT)", 1, 100, 100, key="k", bind=BIND,
                          help="Truncated BPTT(k): the error made at step t flows back through at most k steps. "
                               "k ≥ T is full BPTT.")
-clip = right.slider("Clip threshold (gradient norm)", 0.05, 5.0, 0.3, step=0.05,
+clip = right.slider("Clip threshold (gradient norm)", 0.05, 5.0, 0.3, step=0.05, key="clip", bind=BIND,
                     help="Clipping rescales a gradient longer than this back to this length (lesson 3).")
 k = None if truncation >= length else truncation
 
@@ -40,7 +42,8 @@ k = None if truncation >= length else truncation
 st.header("1. The unrolled network on a short input")
 st.write("Unrolling the loop gives one copy of the network per step, all sharing θ. Here the network reads a word "
          "letter by letter and, at each step, guesses the next letter; J(t) = −log ŷ(t)[next letter].")
-word = st.text_input("A short word", value="hello", max_chars=12)
+word = st.text_input("A short word", value="hello", max_chars=12, key="word", bind=BIND)
+link.check(rnn_lessons.LABELS)
 unrolled = None
 with explain_input_errors(stop=False):
     unrolled = cached(simple_rnn.unroll_word)(word, hidden, radius, k)
@@ -56,8 +59,8 @@ if unrolled is not None:
              "errors of that step and of the later steps that its h(t) fed; the shares are summed, "
              "∂J/∂θ = Σ_t (∂J/∂θ)^(t), and θ is updated once." +
              (f" With truncation k = {k}, each step's error stops after {k} step(s) back." if k else ""))
-    st.dataframe(unrolled.steps().round(4), hide_index=True, width="stretch")
-    st.plotly_chart(charts.hidden_states(unrolled), width="stretch")
+    table(unrolled.steps().round(4), f"The unrolled network reading '{word}', step by step", "steps")
+    chart(charts.hidden_states(unrolled), f"Hidden states while reading '{word}'", "hidden_states")
 
 # ----------------------------------------------------------------------------- lesson 2
 st.header("2. The error flowing back through time")
@@ -71,7 +74,8 @@ ratio = simple_rnn.error_ratio(flow)
 cols = st.columns(2)
 cols[0].metric("‖∂J/∂h(1)‖ / ‖∂J/∂h(T)‖", f"{ratio:.3g}")
 cols[1].metric("The error signal is", simple_rnn.error_verdict(ratio))
-st.plotly_chart(charts.error_through_time(flow, radius, length, k), width="stretch")
+chart(charts.error_through_time(flow, radius, length, k),
+      f"The error signal flowing back through T = {length} steps, spectral radius {radius:g}", "error_flow")
 
 # ----------------------------------------------------------------------------- lesson 3
 st.header("3. Gradient clipping tames an exploding run")
@@ -88,8 +92,11 @@ cols[2].metric("Updates clipped", f"{outcome.clipped} of {outcome.updates_with}"
 if outcome.blew_up_at is not None:
     st.warning(f"Without clipping the run blew up (the loss stopped being a number) at update {outcome.blew_up_at}.")
 left, right = st.columns(2)
-left.plotly_chart(charts.clipping_losses(runs), width="stretch")
-right.plotly_chart(charts.clipping_gradient_norms(runs, clip), width="stretch")
+with left:
+    chart(charts.clipping_losses(runs), f"Training loss with and without clipping, T = {length}", "clipping_losses")
+with right:
+    chart(charts.clipping_gradient_norms(runs, clip), f"Gradient norms with and without clipping at {clip:g}",
+          "clipping_norms")
 st.caption(rnn_lessons.what_clipping_did(outcome, clip))
 
 # ----------------------------------------------------------------------------- lesson 4
@@ -105,41 +112,16 @@ at_length = long_memory.race_at_length(results, length)
 for col, kind in zip(st.columns(2), long_memory.KINDS):
     col.metric(f"{kind} accuracy at T = {length}", f"{at_length.loc[kind, 'accuracy']:.0%}",
                help=f"{int(at_length.loc[kind, 'updates'])} updates, {at_length.loc[kind, 'seconds']:.1f} s")
-st.plotly_chart(charts.race_accuracy(results), width="stretch")
+chart(charts.race_accuracy(results), f"Simple RNN against LSTM: accuracy by sequence length, {hidden} units",
+      "race")
 st.caption("Each point is one training run from one random start. The simple RNN's runs are a gamble that gets "
            "worse with T (with many units it sometimes catches a long gap, and misses a shorter one); the LSTM's "
            "cell carries the first symbol along.")
 with st.expander("Runs"):
-    st.dataframe(results.round(3), hide_index=True, width="stretch")
+    table(results.round(3), f"Training runs of the simple RNN and the LSTM, {hidden} units", "runs")
 
 # ----------------------------------------------------------------------------- lesson 5
 st.header("5. An LSTM's gates over a real review")
 st.write(rnn_lessons.LSTM_GATES)
-MAX_SHOWN, BUSIEST = 80, 12
-model = rnn_lessons.sentiment_model()
-if model is not None:
-    review = st.text_area("A review", max_chars=5000, value=(
-        "I expected a dull film, but the acting was wonderful and the story kept me gripped until the end. "
-        "Not perfect, the middle drags a little, yet I would happily watch it again."))
-    try:
-        reading = gates_over_text(model, review)
-    except InputError as error:
-        st.warning(str(error))
-    else:
-        probability = float(model.predict_proba([review])[0])
-        label = "Positive" if probability >= 0.5 else "Negative"
-        st.metric("Classic model: probability positive", f"{label}, {probability:.1%}")
-        if reading.padding_read:
-            st.caption(f"This model pads short reviews in front and does not mask the padding: the LSTM read "
-                       f"{reading.padding_read} padding steps before the first word, so it starts the review with "
-                       "a state built from padding.")
-        means = reading.gate_means()
-        if len(means) > MAX_SHOWN:
-            st.caption(f"The review has {len(means)} words read by the model; the last {MAX_SHOWN} are shown.")
-            means = means.tail(MAX_SHOWN)
-        st.plotly_chart(charts.gates_by_word(means, reading.trace.h.shape[-1]), width="stretch")
-        units, cells = reading.busiest_cells(BUSIEST)
-        shown = st.radio("Unit by unit", ["cell state", "input gate", "forget gate", "output gate"], horizontal=True)
-        values = cells if shown == "cell state" else reading.gate_of_units(shown.split()[0], units)
-        st.plotly_chart(charts.units_by_word(values, means, units, shown, BUSIEST), width="stretch")
-    attribution("imdb")
+rnn_lessons.lstm_gates_lesson()
+link.check({"units": "Unit by unit"})

@@ -42,16 +42,17 @@ def test_builtin_series_shows_forecast_components_and_an_honest_comparison():
     assert list(comparison["model"]) == ["Prophet", "Holt-Winters (ETS)", "Seasonal naive"]
     by_horizon = app.dataframe[1].value
     assert set(by_horizon["model"]) == set(comparison["model"]) and len(by_horizon) == 3 * 6  # 12 months in bands of 2
-    assert len(app.get("download_button")) == 1
+    downloads = [button.proto.label for button in app.get("download_button")]
+    assert downloads.count("Download the forecast (CSV)") == 1 and downloads.count("CSV") == 2  # and both tables
     assert "Example time series from Prophet" in texts(app.caption)
-    horizon = app.slider[0]
+    horizon = app.number_input(key="horizon")
     horizon.set_value(5).run()
     assert not app.exception and len(app.dataframe[1].value) == 3 * 5
 
 
 def upload(content: bytes, **state) -> AppTest:
     app = AppTest.from_file(PAGE, default_timeout=120)
-    app.session_state["forecast_source"] = "Upload your own CSV"  # skip the built-in series' fit
+    app.session_state["data"] = "Upload your own CSV"  # skip the built-in series' fit
     for key, value in state.items():
         app.session_state[key] = value
     app.run()
@@ -89,15 +90,12 @@ def test_an_upload_with_duplicates_and_gaps_is_repaired_forecast_and_explained()
     frame.loc[10, "sales"] = np.nan
     frame = pd.concat([frame, frame.iloc[[3]]])  # one date twice
     content = frame.to_csv(index=False).encode()
-    origin = hashlib.sha256(content).hexdigest()
-    key = prepare_series(frame, "date", "sales", origin=origin).key  # the page keys its per-series widgets by this
-    state = {f"forecast_horizon_{key}": 7, f"forecast_cap_{key}": 10.0, "forecast_growth": "logistic"}
-    app = upload(content, **state)
+    app = upload(content, horizon=7, cap=10.0, growth="logistic")
     notes = texts(app.info)
     assert "1 duplicated date" in notes and "left as gaps" in notes
     assert "outside the cap/floor range" in texts(app.error)  # the cap is below the data
     assert not app.metric
-    app.radio(key="forecast_growth").set_value("linear").run()
+    app.radio(key="growth").set_value("linear").run()
     assert not app.exception
     assert 40 < float(metric(app, "Forecast at the horizon")) < 60
     assert "Data: your upload" in texts(app.caption)
@@ -134,9 +132,7 @@ def test_an_upload_is_fitted_in_memory_under_its_own_key_and_never_written_to_th
 def test_a_prophet_failure_is_a_message_on_the_page():
     values = 50 + 5 * np.sin(2 * np.pi * np.arange(60) / 7)
     content = pd.DataFrame({"date": DAYS, "sales": values}).to_csv(index=False).encode()
-    key = prepare_series(pd.DataFrame({"date": DAYS, "sales": values}), "date", "sales",
-                         origin=hashlib.sha256(content).hexdigest()).key
-    app = upload(content, forecast_growth="logistic", **{f"forecast_cap_{key}": 1e300})  # Stan fails on this cap
+    app = upload(content, growth="logistic", cap=1e300)  # Stan fails on this cap
     assert texts(app.error).startswith("Prophet could not fit this series: Stan's optimiser stopped")
     assert "did not finish" not in texts(app.error) and not app.button  # a message, not a failed job to retry
     assert not app.metric

@@ -44,8 +44,8 @@ def test_default_view_recommends_and_explains(app):
 
 def test_bad_ids_and_titles_get_clear_messages(app):
     app.number_input(key="user").set_value(99999).run()
-    app.text_input(key="similar_query").set_value("no such film zzz").run()
-    app.text_input(key="explain_query").set_value("999999").run()
+    app.text_input(key="similar_movie").set_value("no such film zzz").run()
+    app.text_input(key="explain_movie").set_value("999999").run()
     no_exception(app)
     errors = " ".join(e.value for e in app.error)
     assert "User 99999 is not in the data" in errors
@@ -55,7 +55,7 @@ def test_bad_ids_and_titles_get_clear_messages(app):
 
 def test_k_larger_than_the_neighbours_is_explained(app):
     app.selectbox(key="algorithm").select("KNNWithMeans").run()
-    app.number_input(key="knn k").set_value(500).run()
+    app.number_input(key="knn_k").set_value(500).run()
     no_exception(app)
     warnings = " ".join(w.value for w in app.warning)
     assert "k = 500 is more than the 100 users" in warnings
@@ -73,9 +73,9 @@ def test_cold_start(app):
 
 
 def test_comparison_and_grid_search_run_once_then_are_kept(app):
-    app.multiselect(key="names").set_value(["KNNBasic", "BaselineOnly", "NormalPredictor"]).run()
+    app.multiselect(key="compare").set_value(["KNNBasic", "BaselineOnly", "NormalPredictor"]).run()
     click(app, "Run the comparison")
-    app.radio(key="tune_family").set_value("k-NN").run()
+    app.radio(key="tune").set_value("k-NN").run()
     app.multiselect(key="grid_k").set_value([10, 40]).run()
     app.multiselect(key="grid_sim").set_value(["msd"]).run()
     app.multiselect(key="grid_based").set_value(["users"]).run()
@@ -92,11 +92,11 @@ def test_comparison_and_grid_search_run_once_then_are_kept(app):
     click(app, "Use these parameters for the model above (KNNBaseline)")  # the model section takes them over
     no_exception(app)
     assert app.selectbox(key="algorithm").value == "KNNBaseline"
-    assert app.number_input(key="knn k").value == grid.sort_values("RMSE")["k"].iloc[0]
-    assert app.radio(key="knn neighbours").value == "users" and app.selectbox(key="knn similarity").value == "msd"
+    assert app.number_input(key="knn_k").value == grid.sort_values("RMSE")["k"].iloc[0]
+    assert app.radio(key="knn_neighbours").value == "users" and app.selectbox(key="knn_similarity").value == "msd"
 
     again = fresh()  # a new session: both results come from the model cache, no button needed
-    again.multiselect(key="names").set_value(["KNNBasic", "BaselineOnly", "NormalPredictor"]).run()
+    again.multiselect(key="compare").set_value(["KNNBasic", "BaselineOnly", "NormalPredictor"]).run()
     assert "Lowest RMSE: BaselineOnly" in metrics(again)
     assert not [b for b in again.button if b.label == "Run the comparison"]
 
@@ -112,7 +112,7 @@ def test_a_fit_over_the_cost_budget_is_refused_before_any_job(app):
     from components.recommender_inputs import fit_key
     from core.jobs import job_board
 
-    app.session_state["SVD++ n_factors"], app.session_state["SVD++ n_epochs"] = 200, 100
+    app.session_state["svdpp_factors"], app.session_state["svdpp_epochs"] = 200, 100
     app.selectbox(key="algorithm").select("SVD++").run()
     no_exception(app)
     errors = " ".join(e.value for e in app.error)
