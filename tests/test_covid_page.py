@@ -193,3 +193,22 @@ def test_the_common_clock_lists_countries_that_never_reach_the_level(app):
     assert not app.exception
     assert "Never reached in the period, so left out: Germany, Sweden, New Zealand." in texts(app, "info")
     assert "Italy 2020-04-" in texts(app, "caption")
+
+
+def _map_click_on_norway_sweden_and_the_sea() -> None:
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from components.covid_sections import add_clicked_country
+
+    st.session_state["countries"] = ["Sweden"]
+    points = [{"location": "NOR"}, {"location": "SWE"}, {"location": "XXX"}]
+    st.session_state["world_map"] = SimpleNamespace(selection=SimpleNamespace(points=points))
+    add_clicked_country()  # what the map's on_select runs with the points Plotly reports
+
+
+def test_a_click_on_the_map_adds_the_country_once_and_ignores_what_is_no_country():
+    at = AppTest.from_function(_map_click_on_norway_sweden_and_the_sea, default_timeout=120).run()
+    assert not at.exception
+    assert at.session_state["countries"] == ["Sweden", "Norway"]
