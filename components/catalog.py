@@ -65,7 +65,7 @@ PAGES: tuple[PageCard, ...] = (
         icon=":material/scatter_plot:",
         group="Language",
         summary="word2vec (CBOW and Skip-gram) trained in TensorFlow; the most frequent words projected with "
-        "t-SNE or PCA, clustered, and searchable.",
+        "t-SNE, UMAP, PCA or on axes you define, in 2-D or 3-D; click words to list their nearest neighbours.",
         data="english-mix (WikiText-2 valid+test, Penn Treebank, Gutenberg, Brown, 10,000 IMDB reviews) "
         "or your .txt corpus",
         models=("word2vec-cbow", "word2vec-skipgram", "word-map-cbow", "word-map-skipgram"),
@@ -75,7 +75,8 @@ PAGES: tuple[PageCard, ...] = (
         title="Similar words & analogies",
         icon=":material/compare_arrows:",
         group="Language",
-        summary="Nearest words by cosine similarity and analogies such as king - man + woman (3CosAdd, 3CosMul), "
+        summary="Nearest words, analogies of several added and taken-away words (3CosAdd, 3CosMul), the odd one "
+        "out and how similar two words are, "
         "with the models' scores on Google's analogy set and word-similarity benchmarks.",
         data="the word2vec models of the word map; Google analogies, WordSim-353, SimLex-999, MEN",
         models=("word2vec-cbow", "word2vec-skipgram"),

@@ -1,7 +1,7 @@
-"""word2vec models and maps for the word pages, through the server's artifact store."""
+"""word2vec models and their maps for the word pages, through the server's artifact store and the job cluster."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -9,14 +9,15 @@ import streamlit as st
 from components.artifact_store import artifact_store, in_memory, loaded, pretrained_keys
 from components.data_status import load_or_explain
 from core.artifacts import InMemoryArtifact
+from core.cache import ArtifactSpec
 from core.jobs import duration, job_board
 from data.locate import dataset_dir
 from data.text import read_uploaded_corpus
-from models.word2vec.artifacts import word2vec_model
+from models.word2vec.artifacts import word2vec_model, word_map
 from models.word2vec.config import ARCHITECTURES, MapSettings, default_config
 from models.word2vec.model import TrainedModel, trained_on_upload, upload_spec
 from models.word2vec.vectors import WordVectors
-from models.word2vec.word_map import project, saved_projection
+from models.word2vec.word_map import projected
 
 
 def corpus_model(architecture: str, corpus: str) -> TrainedModel:
@@ -64,10 +65,16 @@ def upload_model(architecture: str, name: str, content: bytes) -> TrainedModel:
                   f"Training {ARCHITECTURES[architecture]} on {name}")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def projection(model_key: str, architecture: str, corpus: str | None, settings: MapSettings,
-               _vectors: WordVectors) -> pd.DataFrame:
-    """The map per (model, settings): kept in the model cache for the app's models, in memory for uploads."""
-    if corpus is None:
-        return project(_vectors, **asdict(settings))
-    return saved_projection(architecture, corpus, _vectors, settings)
+def map_frame(architecture: str, corpus: str | None, settings: MapSettings, vectors: WordVectors,
+              model_key: str) -> pd.DataFrame:
+    """The map of a model (``corpus`` None: the model of an upload, ``model_key``), computed as a job.
+
+    The app's models' maps come from the model cache: the default one pre-trained, others fits kept on disk
+    within the results' budget. An upload's map is a fit kept in this server's memory only, like its model.
+    """
+    heading = f"Projecting {settings.n_words:,} words with {settings.method}"
+    if corpus is not None:
+        return loaded(word_map(architecture, corpus, settings), heading, done="Map ready")
+    key = ArtifactSpec("word-map-upload", settings.parameters(), model_key).key
+    return loaded(InMemoryArtifact(key, f"{settings.method} map of your upload", partial(projected, vectors, settings)),
+                  heading, done="Map ready")

@@ -1,19 +1,21 @@
-"""Similar words and analogies with the word2vec models, and how they score on the standard benchmarks."""
+"""Similar words, analogies of several words, the odd one out and a pair's similarity with the word2vec models, and
+how they score on the standard benchmarks."""
 import streamlit as st
 
 from components.data_status import attribution
 from components.shell import ensure_app_navigation
+from components.url_state import BIND, link_request, note_link_fallbacks
+from components.word_inputs import WORDS_CHARS, choose_corpus
 from components.word_models import corpus_model
-from data.text import CORPORA, DEFAULT_CORPUS
-from core.errors import InputError
+from components.word_views import EXAMPLES, fill_example, show_odd_one_out, show_similarity, show_words
 from models.word2vec.config import ARCHITECTURES
-from models.word2vec.vectors import WordVectors
 from models.word2vec.evaluation import evaluation_table, reference_results, scores
+from models.word2vec.vectors import word_list
 
 ensure_app_navigation()
 
-EXAMPLES = {"king - man + woman": ("king", "man", "woman"), "bigger - big + small": ("bigger", "big", "small"),
-            "paris - france + germany": ("paris", "france", "germany")}
+LABELS = {"corpus": "Corpus", "word": "Word", "k": "How many", "add": "Add", "take": "Take away",
+          "odd": "Words of the odd-one-out list", "first": "First word", "second": "Second word"}
 
 st.title("Similar words & analogies")
 st.write(
@@ -23,25 +25,20 @@ st.write(
 )
 
 
-def show_words(column, label: str, compute) -> None:
-    """A table of words and scores under ``label``, or the input problem in its place."""
-    try:
-        table = compute()
-    except InputError as error:
-        column.warning(str(error))
-        return
-    column.markdown(f"**{label}**: " + ", ".join(table.word))
-    column.dataframe(table.style.format({"score": "{:.3f}"}), hide_index=True, width="stretch")
+def words_box(column, label: str, default: str, key: str, held: dict, help: str | None = None) -> str:
+    """A box of one or more words, bound to the URL; what it holds goes into ``held``, for the link's note."""
+    held[key] = column.text_input(label, default, max_chars=WORDS_CHARS, key=key, bind=BIND, help=help)
+    return held[key].strip().lower()
 
 
-corpus = st.selectbox("Corpus the models were trained on", list(CORPORA), index=list(CORPORA).index(DEFAULT_CORPUS),
-                      format_func=lambda name: f"{name}: {CORPORA[name]}")
+requested, link_note = link_request(), st.empty()
+corpus, held = choose_corpus("Corpus the models were trained on")
 models = {architecture: corpus_model(architecture, corpus) for architecture in ARCHITECTURES}
 
 st.subheader("Nearest words")
 left, right = st.columns([3, 1])
-word = left.text_input("Word", "father", key="analogy_word").strip().lower()
-k = right.slider("How many", 5, 30, 10)
+word = words_box(left, "Word", "father", "word", held)
+k = held["k"] = right.slider("How many", 5, 30, 10, key="k", bind=BIND)
 if not word:
     st.info("Type a word to see the words closest to it.")
 else:
@@ -49,25 +46,45 @@ else:
         column.markdown(f"#### {ARCHITECTURES[architecture]}")
         show_words(column, f"closest to {word}", lambda v=trained.vectors: v.nearest(word, k))
 
-st.subheader("Analogies: a − b + c")
-example = st.selectbox("Example", [*EXAMPLES, "your own"])
-defaults = EXAMPLES.get(example, ("", "", ""))
-c1, c2, c3 = st.columns(3)
-a = c1.text_input("a (start from)", defaults[0], key=f"analogy_a_{example}").strip().lower()
-b = c2.text_input("− b (take away)", defaults[1], key=f"analogy_b_{example}").strip().lower()
-c = c3.text_input("+ c (add)", defaults[2], key=f"analogy_c_{example}").strip().lower()
-if not (a and b and c):
-    st.info("Type three words: a − b + c, e.g. king − man + woman.")
+st.subheader("Analogies: add and take away words")
+st.selectbox("Example", list(EXAMPLES), index=None, placeholder="Fill the boxes with an example", key="example",
+             on_change=fill_example("example", "add", "take"))
+c1, c2 = st.columns(2)
+several = "One or more words, separated by commas."
+add = word_list(words_box(c1, "+ Add", "king, woman", "add", held, several))
+take = word_list(words_box(c2, "− Take away", "man", "take", held, several))
+if not add:
+    st.info("Type at least one word to add, e.g. king and woman, and one to take away, e.g. man.")
 else:
-    st.caption("3CosAdd ranks words by cosine with a − b + c; 3CosMul (Levy and Goldberg, 2014) multiplies the "
-               "similarities to a and c and divides by the similarity to b, so no single term dominates. "
-               "The three input words are excluded.")
+    st.caption("3CosAdd ranks words by cosine with the sum of the added words' unit vectors minus the taken-away "
+               "ones' (gensim's `most_similar`); 3CosMul (Levy and Goldberg, 2014; gensim's `most_similar_cosmul`) "
+               "multiplies the similarities to the added words and divides by those to the taken-away ones, so no "
+               "single term dominates. The words typed are excluded.")
     for column, (architecture, trained) in zip(st.columns(2), models.items()):
-        vectors: WordVectors = trained.vectors
         column.markdown(f"#### {ARCHITECTURES[architecture]}")
-        # a - b + c is the d of "b : a :: c : d".
-        show_words(column, "3CosAdd", lambda v=vectors: v.analogy(b, a, c, 5, "3cosadd"))
-        show_words(column, "3CosMul", lambda v=vectors: v.analogy(b, a, c, 5, "3cosmul"))
+        for method, label in (("3cosadd", "3CosAdd"), ("3cosmul", "3CosMul")):
+            show_words(column, label, lambda v=trained.vectors, m=method: v.most_similar(add, take, 5, m))
+
+st.subheader("The odd one out")
+odd = word_list(words_box(st, "Words (at least three, separated by commas)", "father, mother, son, london", "odd",
+                          held))
+st.caption("The odd one out is the word whose vector points farthest from the mean direction of all of them "
+           "(gensim's `doesnt_match`).")
+for column, (architecture, trained) in zip(st.columns(2), models.items()):
+    column.markdown(f"#### {ARCHITECTURES[architecture]}")
+    show_odd_one_out(column, trained.vectors, odd)
+
+st.subheader("How similar are two words?")
+c1, c2 = st.columns(2)
+first, second = (words_box(c1, "First word", "good", "first", held),
+                 words_box(c2, "Second word", "bad", "second", held))
+for column, (architecture, trained) in zip(st.columns(2), models.items()):
+    column.markdown(f"#### {ARCHITECTURES[architecture]}")
+    show_similarity(column, trained.vectors, first, second)
+st.caption("Cosine similarity (gensim's `similarity`), and each word's rank among the other's nearest words in the "
+           "whole vocabulary: a pair can be close in absolute terms yet far down each other's lists.")
+with link_note:
+    note_link_fallbacks(requested, held, LABELS)
 
 st.subheader("How the models score")
 with st.spinner("Scoring the models on the evaluation sets (once per model)..."):

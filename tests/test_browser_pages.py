@@ -56,24 +56,24 @@ def read_an_attribution(page) -> None:
 
 
 def search_the_word_map(page) -> None:
-    box = page.get_by_label("Find a word (it and its nearest neighbours are highlighted)")
+    box = page.get_by_role("textbox", name="Find a word (it and its nearest neighbours are highlighted)")
     box.fill("the")
     box.press("Enter")
     page.get_by_text("Nearest words to").wait_for(timeout=LONG)
 
 
 def solve_an_analogy(page) -> None:
-    page.get_by_text("Analogies: a − b + c").wait_for(timeout=LONG)
-    for label, word in (("Word", "the"), ("a (start from)", "the"), ("− b (take away)", "a"), ("+ c (add)", "and")):
+    page.get_by_text("Analogies: add and take away words").wait_for(timeout=LONG)
+    for label, word in (("Word", "the"), ("+ Add", "the, and"), ("− Take away", "a")):
         box = page.get_by_role("textbox", name=label, exact=True).last  # a rerun may briefly keep a stale copy
         box.fill(word)
         box.press("Enter")
         page.wait_for_timeout(500)
         wait_for_app(page)
     # Words in even the quick models' vocabulary: no unknown-word warning, and for CBOW and Skip-gram a table of
-    # nearest words, one of 3CosAdd and one of 3CosMul answers, then the evaluation table.
+    # nearest words, one of 3CosAdd and one of 3CosMul answers and one of the odd one out, then the evaluation table.
     assert page.get_by_text("is not in the vocabulary").count() == 0
-    assert page.locator('[data-testid="stDataFrame"]').count() == 7
+    assert page.locator('[data-testid="stDataFrame"]').count() == 9
 
 
 def unroll_a_word(page) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from core.artifacts import Artifact
+from core.jobs import FIT, TRAINING
 from core.cache import ArtifactSpec
 from core.settings import quick_mode
 from data.text import DEFAULT_CORPUS, MILLION_WORDS, corpus_checksum, corpus_datasets
@@ -32,8 +33,13 @@ def map_spec(architecture: str, corpus: str, settings: MapSettings) -> ArtifactS
 
     A map of other settings than the app's default ones is a result of a visitor's sliders: it counts
     against the model cache's budget for such results (the least recently used are removed past it)."""
-    default = corpus == DEFAULT_CORPUS and settings == MapSettings()
-    return ArtifactSpec("word-map", asdict(settings), model_spec(architecture, corpus).key, bounded=not default)
+    return ArtifactSpec("word-map", settings.parameters(), model_spec(architecture, corpus).key,
+                        bounded=not is_default_map(corpus, settings))
+
+
+def is_default_map(corpus: str, settings: MapSettings) -> bool:
+    """Whether this is a map the warm start pre-trains (kept), not one of a visitor's settings (a bounded fit)."""
+    return corpus == DEFAULT_CORPUS and settings.parameters() == MapSettings().parameters()
 
 
 def word2vec_model(architecture: str, corpus: str = DEFAULT_CORPUS) -> Artifact:
@@ -46,12 +52,18 @@ def word2vec_model(architecture: str, corpus: str = DEFAULT_CORPUS) -> Artifact:
 
 
 def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSettings = MapSettings()) -> Artifact:
-    """A map of that model's most frequent words (t-SNE by default); training it trains the model first if needed."""
-    return Artifact(name=f"word-map-{architecture}",
-                    description=f"default t-SNE map of the word2vec {ARCHITECTURES[architecture]} vectors ({corpus})",
+    """A map of that model's most frequent words (t-SNE by default); training it trains the model first if needed.
+
+    The default map is pre-trained with the models; a map of other settings is a fit (a job on a fit worker,
+    kept on disk within the results' budget)."""
+    default = is_default_map(corpus, settings)
+    description = (f"default t-SNE map of the word2vec {ARCHITECTURES[architecture]} vectors ({corpus})" if default
+                   else f"{settings.method} map of {settings.n_words:,} words of the word2vec "
+                        f"{ARCHITECTURES[architecture]} vectors ({corpus})")
+    return Artifact(name=f"word-map-{architecture}", description=description,
                     spec=lambda: map_spec(architecture, corpus, settings), build="models.word2vec.word_map:trained_map",
                     arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=10.0,
-                    needs=(word2vec_model(architecture, corpus),))
+                    kind=TRAINING if default else FIT, needs=(word2vec_model(architecture, corpus),))
 
 
 WORD2VEC_MODELS = tuple(word2vec_model(architecture) for architecture in ARCHITECTURES)

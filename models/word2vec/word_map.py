@@ -2,9 +2,9 @@
 
 The source article's t-SNE figure showed numbers and years forming their own
 clusters; :func:`word_kind` labels them so the map can be coloured that way.
-A t-SNE of a thousand words takes seconds, so maps of the app's models are
-kept in the model cache (:func:`saved_projection`) and the default map of each
-is pre-trained with the models.
+A t-SNE or UMAP of a thousand words takes seconds, so maps of the app's models
+are kept in the model cache (:func:`saved_projection`), computed as jobs, and the
+default map of each is pre-trained with the models.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from models.word2vec.config import MapSettings
 from models.word2vec.corpus import UNK
 from models.word2vec.vectors import WordVectors
 from models.word2vec.model import trained_model
+from models.word2vec.projection import coordinates
 
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
@@ -49,34 +50,33 @@ def frequent_words(vectors: WordVectors, n: int) -> list[int]:
 
 
 def project(vectors: WordVectors, n_words: int = 1000, method: str = "t-SNE", dimensions: int = 2,
-            perplexity: float = 30.0, iterations: int = 1000, clusters: int = 10, seed: int = 0) -> pd.DataFrame:
-    """The ``n_words`` most frequent words placed by t-SNE (PCA initialisation) or PCA.
+            perplexity: float = 30.0, iterations: int = 1000, clusters: int = 10, n_neighbors: int = 15,
+            min_dist: float = 0.1, metric: str = "cosine", seed: int = 0) -> pd.DataFrame:
+    """The ``n_words`` most frequent words placed by t-SNE (PCA initialisation), UMAP or PCA.
 
     Columns: word, rank (1 = most frequent), kind, cluster (k-means on the unit
-    vectors, numbered from 1), x, y and z for 3-D. t-SNE runs on cosine distances.
+    vectors, numbered from 1), x, y and z for 3-D. t-SNE runs on cosine distances;
+    UMAP's ``n_neighbors``, ``min_dist`` and ``metric`` are its own settings.
     """
     from sklearn.cluster import KMeans  # here, not at the top: the home page reads this module's training status
-    from sklearn.decomposition import PCA
-    from sklearn.manifold import TSNE
 
     ids = frequent_words(vectors, n_words)
     if len(ids) < max(5, dimensions + 1):
         raise InputError("Too few words to draw a map: train on a longer corpus.")
-    unit = vectors.unit[ids]
-    if method == "PCA":
-        coordinates = PCA(n_components=dimensions, random_state=seed).fit_transform(unit)
-    elif method == "t-SNE":
-        perplexity = min(perplexity, (len(ids) - 1) / 3)
-        coordinates = TSNE(n_components=dimensions, perplexity=perplexity, max_iter=max(250, iterations), init="pca",
-                           metric="cosine", random_state=seed).fit_transform(unit)
-    else:
-        raise InputError(f"Unknown projection '{method}': choose t-SNE or PCA.")
-    labels = KMeans(n_clusters=min(clusters, len(ids)), n_init=4, random_state=seed).fit_predict(unit)
+    placed = coordinates(vectors.vectors[ids], method, dimensions, perplexity=perplexity, iterations=iterations,
+                         n_neighbors=n_neighbors, min_dist=min_dist, metric=metric, seed=seed)
+    labels = KMeans(n_clusters=min(clusters, len(ids)), n_init=4, random_state=seed).fit_predict(vectors.unit[ids])
     frame = pd.DataFrame({"word": [vectors.words[i] for i in ids], "rank": np.arange(1, len(ids) + 1),
                           "kind": [word_kind(vectors.words[i]) for i in ids], "cluster": (labels + 1).astype(str)})
-    for axis, column in zip("xyz", coordinates.T):
+    for axis, column in zip("xyz", placed.T):
         frame[axis] = column
     return frame
+
+
+def projected(vectors: WordVectors, settings: MapSettings, progress: TrainingProgress | None = None) -> pd.DataFrame:
+    """The map of ``settings`` (see :func:`project`), computed now; a job's progress says what it does."""
+    (progress or TrainingProgress()).update(0.0, f"Projecting {settings.n_words:,} words with {settings.method}")
+    return project(vectors, **asdict(settings))
 
 
 def saved_projection(architecture: str, corpus: str, vectors: WordVectors, settings: MapSettings,
@@ -85,8 +85,7 @@ def saved_projection(architecture: str, corpus: str, vectors: WordVectors, setti
     spec = map_spec(architecture, corpus, settings)
 
     def compute(folder, progress: TrainingProgress) -> None:
-        progress.update(0.0, f"Projecting {settings.n_words:,} words with {settings.method}")
-        project(vectors, **asdict(settings)).to_csv(folder / "map.csv", index=False)
+        projected(vectors, settings, progress).to_csv(folder / "map.csv", index=False)
 
     def load(folder) -> pd.DataFrame:
         # keep_default_na=False: words such as "nan", "null" or "n/a" stay words
