@@ -1,15 +1,22 @@
-"""Draw a digit: a CNN trained on all of MNIST reads it live, shows what it saw and where it goes wrong."""
+"""Draw a digit: a CNN trained on all of MNIST reads it live, shows what it saw, why it read it so, and where it goes
+wrong."""
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from components.artifact_store import loaded
+from components.chart_export import chart
 from components.charts.classification import confusion_matrix
 from components.charts.images import digit_probabilities, feature_maps, upscaled
+from components.data_source import source_line
 from components.data_status import attribution
+from components.digit_explain import (LABELS, embedding_if_ready, explain_settings, note_link, show_neighbours,
+                                      show_saliency)
+from components.digit_gallery import drawings_gallery
 from components.feedback import errors_reported, explain_input_errors
 from components.shell import ensure_app_navigation
-from models.digits.artifacts import DIGITS_CNN
+from components.url_state import BIND, link_request
+from models.digits.artifacts import DIGITS_CNN, DIGITS_EMBEDDING
 from models.digits.model import CONFIDENT, TrainedDigits, read_drawing
 from models.digits.preprocess import canvas_pixels
 
@@ -26,6 +33,7 @@ st.write(
     "do not matter."
 )
 
+requested = link_request()
 
 trained: TrainedDigits = loaded(DIGITS_CNN, "Training the digit reader on MNIST (first use only)",
                                done="Digit reader trained")
@@ -42,14 +50,15 @@ def sent_drawing(canvas_key: str) -> str | None:
 
 @st.fragment
 @errors_reported
-def draw_and_read(trained: TrainedDigits) -> None:
-    """The canvas, the reading and the feature maps: a stroke reruns only this part, not the report below."""
+def draw_and_read(trained: TrainedDigits, requested: dict[str, list[str]]) -> None:
+    """The canvas, the reading, why, the gallery and the feature maps: a stroke reruns only this part."""
     if "canvas_round" not in st.session_state:
         st.session_state.canvas_round = 0
 
+    link_note = st.container()
     drawing_side, result_side = st.columns([1, 1], gap="large")
     with drawing_side:
-        brush = st.slider("Brush width", min_value=6, max_value=40, value=20, step=1)
+        brush = st.slider(LABELS["brush"], min_value=6, max_value=40, value=20, step=1, key="brush", bind=BIND)
         if st.button("Clear", icon=":material/ink_eraser:"):
             st.session_state.canvas_round += 1  # a new key gives a fresh, empty canvas
         canvas_key = f"digit_canvas_{st.session_state.canvas_round}"
@@ -77,9 +86,22 @@ def draw_and_read(trained: TrainedDigits) -> None:
                 st.metric("Prediction", "Not sure")
                 st.warning(f"The network is not sure (best guess {reading.digit} at {reading.confidence:.0%}, under "
                            f"{CONFIDENT:.0%}). Try drawing the digit larger and more clearly.")
-            st.plotly_chart(digit_probabilities(reading.probabilities), width="stretch")
+            chart(digit_probabilities(reading.probabilities), "The network's probability of each digit for a drawing",
+                  "probabilities_chart")
             st.caption("Probabilities: " + " · ".join(f"{d}: {p:.1%}" for d, p in enumerate(reading.probabilities)))
             st.image(upscaled(reading.prepared.image, 5), caption="What the network saw: 28×28 pixels", clamp=True)
+
+    st.subheader("Why this reading?")
+    settings = explain_settings()
+    note_link(requested, link_note)
+    if reading is None:
+        st.caption("Draw a digit: which parts of it made the reading, and the training digits it is closest to, "
+                   "show here.")
+    else:
+        show_saliency(trained.classifier, reading, settings)
+        st.markdown("**The nearest training digits**")
+        show_neighbours(trained.classifier, reading, embedding_if_ready(), settings.nearest)
+    drawings_gallery(reading, st.session_state.canvas_round)
 
     if reading is not None:
         st.subheader("What the network sees")
@@ -92,7 +114,7 @@ def draw_and_read(trained: TrainedDigits) -> None:
                      caption=f"{name}: {channels} filters, {h}×{w} maps (first 16 shown)")
 
 
-draw_and_read(trained)
+draw_and_read(trained, requested)
 
 report = trained.report
 st.subheader("How good is the network?")
@@ -100,9 +122,9 @@ cols = st.columns(3)
 cols[0].metric("Test accuracy", f"{report.accuracy:.2%}")
 cols[1].metric("Test digits", f"{report.test_images:,}")
 cols[2].metric("Training time", f"{report.fit_seconds:.0f} s")
-st.plotly_chart(confusion_matrix(report.confusion, [str(d) for d in range(10)], "Confusion matrix on the test digits "
-                                  "(rows: true digit, columns: prediction)", "digits", height=520, colour_mistakes=True),
-                width="stretch")
+confusion_title = "Confusion matrix on the test digits (rows: true digit, columns: prediction)"
+chart(confusion_matrix(report.confusion, [str(d) for d in range(10)], confusion_title, "digits", height=520,
+                       colour_mistakes=True), confusion_title, "confusion_chart", source_line("mnist"))
 
 st.write(f"**Test digits the network gets wrong** (the {min(GALLERY_SHOWN, len(report.wrong_true))} it is most "
          f"confident about, of {int(report.test_images - np.trace(report.confusion))} mistakes):")
@@ -113,3 +135,5 @@ for index in range(min(GALLERY_SHOWN, len(report.wrong_true))):
                                      f"({report.wrong_confidence[index]:.0%})")
 
 attribution("mnist")
+loaded(DIGITS_EMBEDDING, f"Placing the {trained.config.train_images:,} training digits in the network's penultimate "
+       "layer, for the nearest training digits (first use only)", done="Training digits placed")

@@ -69,7 +69,7 @@ def test_the_cluster_command_first_removes_what_crashed_trainings_left(tmp_path)
 
 
 def test_every_declared_artifact_has_a_unique_name_and_key():
-    assert len(BY_NAME) == len(PRETRAINED) == 11
+    assert len(BY_NAME) == len(PRETRAINED) == 12
     assert len({artifact.key for artifact in PRETRAINED}) == len(PRETRAINED)
 
 

@@ -2,6 +2,7 @@
 import base64
 import io
 import json
+import shutil
 import time
 
 import numpy as np
@@ -11,18 +12,23 @@ from streamlit.testing.v1 import AppTest
 
 from bench.load import DIGITS, canvas_state
 from components.artifact_store import artifact_store
-from conftest import PROJECT_ROOT, page_has_no_exception, wait_for_app
+from components.digit_gallery import GALLERY, SHOWN
+from conftest import PROJECT_ROOT, page_has_no_exception, run_until_ready, wait_for_app
 from core.cache import ModelCache
+from models.digits.artifacts import spec
+from models.digits.explain import load_embedding
 from models.digits.model import DigitsConfig, load_trained
 
 
 @pytest.fixture(scope="module")
 def quick_model_dir(tmp_path_factory):
-    """A model cache holding the quick model (shared with the model tests), so the AppTest only loads it."""
+    """A model cache holding the quick model and its training digits' embedding (shared with the model tests), so
+    the AppTest only loads them."""
     folder = tmp_path_factory.getbasetemp() / "digits-quick-models"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ML_ATLAS_QUICK", "1")
         load_trained(config=DigitsConfig.default(), cache=ModelCache(folder))
+        load_embedding(config=DigitsConfig.default(), cache=ModelCache(folder))
     return folder
 
 
@@ -55,9 +61,10 @@ def test_clear_gives_a_fresh_canvas(monkeypatch, quick_model_dir):
     assert metric(app, "Prediction") == "—"
 
 
-def with_drawing(app: AppTest, data_url: str) -> AppTest:
+def with_drawing(app: AppTest, data_url: str, canvas: int = 0) -> AppTest:
     """The page after its canvas sent ``data_url``, as the component's state (what the browser sends)."""
-    app.session_state["digit_canvas_0"] = {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data_url}}
+    app.session_state[f"digit_canvas_{canvas}"] = {"drawing": {"raw": {"objects": [{"type": "path"}]},
+                                                               "data": data_url}}
     return app.run()
 
 
@@ -71,6 +78,115 @@ def test_a_drawing_sent_by_the_canvas_is_read(monkeypatch, quick_model_dir):
     assert not app.exception and not app.error
     assert metric(app, "Prediction") != "—"
     assert any(caption.value.startswith("Probabilities:") for caption in app.caption)
+
+
+def image_captions(app: AppTest) -> list[str]:
+    return [image.proto.imgs[0].caption for image in app.get("image")]
+
+
+def test_a_drawing_shows_the_saliency_of_its_reading_and_runner_up_and_its_nearest_training_digits(
+        monkeypatch, quick_model_dir):
+    app = with_drawing(run_page(monkeypatch, quick_model_dir), drawn(DIGITS[1][1]))  # a 7
+    assert not app.exception and not app.error
+    read = metric(app, "Prediction")
+    captions = image_captions(app)
+    reading = next(c for c in captions if c.startswith("The reading: "))
+    compared = next(c for c in captions if c.startswith("Compared with: "))
+    assert reading.startswith(f"The reading: {read[0]} (probability ") and "log-probability ±" in reading
+    assert compared[len("Compared with: ")] != read[0], "the runner-up, not the reading again"
+    neighbours = [c for c in captions if len(c.split(" · ")) == 2 and c[0].isdigit()]
+    assert len(neighbours) == 8 and all(0 < float(c.split(" · ")[1]) <= 1.0001 for c in neighbours)
+    assert any("training digits the network places nearest to your drawing (of 4,000" in m.value for m in app.markdown)
+    assert f"read {read[0]} (" in " ".join(captions), "the drawing is in the session's gallery"
+
+
+def test_the_digit_to_compare_with_and_the_number_of_neighbours_are_the_visitors(monkeypatch, quick_model_dir):
+    app = with_drawing(run_page(monkeypatch, quick_model_dir), drawn(DIGITS[1][1]))
+    read = metric(app, "Prediction")[0]
+    other = "1" if read != "1" else "4"
+    app.selectbox(key="compare").select(other).run()
+    app.slider(key="nearest").set_value(12).run()
+    captions = image_captions(app)
+    assert any(c.startswith(f"Compared with: {other} (") for c in captions)
+    assert len([c for c in captions if len(c.split(" · ")) == 2 and c[0].isdigit()]) == 12
+    app.selectbox(key="compare").select(read).run()  # the reading itself: its runner-up is shown beside it
+    assert any(f"{read} is the reading itself, so the runner-up is shown" in c.value for c in app.caption)
+    assert not any(c.startswith(f"Compared with: {read} (") for c in image_captions(app))
+
+
+def test_marking_drawings_updates_the_running_accuracy(monkeypatch, quick_model_dir):
+    app = with_drawing(run_page(monkeypatch, quick_model_dir), drawn(DIGITS[1][1]))
+    assert metric(app, "Read right") == "—"
+    read = int(metric(app, "Prediction")[0])
+    app.selectbox(key="true_digit_0").select(read).run()
+    assert metric(app, "Read right") == "1 of 1 · 100%"
+    app.button[0].click().run()  # Clear: the next drawing is a new one in the gallery
+    app = with_drawing(app, drawn(DIGITS[0][1]), canvas=1)
+    wrong = (int(metric(app, "Prediction")[0]) + 1) % 10
+    app.selectbox(key="true_digit_1").select(wrong).run()
+    assert metric(app, "Read right") == "1 of 2 · 50%"
+    assert [number for number, _ in app.session_state[GALLERY].newest_first()] == [1, 0]
+
+    back = AppTest.from_file(str(PROJECT_ROOT / "pages" / "digits.py"), default_timeout=120)
+    back.session_state[GALLERY] = app.session_state[GALLERY]  # back from another page: the controls' state is gone,
+    back.run()                                                # the gallery's marks are not
+    assert back.selectbox(key="true_digit_0").value == read and back.selectbox(key="true_digit_1").value == wrong
+    assert metric(back, "Read right") == "1 of 2 · 50%"
+
+
+def test_the_gallery_shows_the_most_recent_drawings_and_scores_them_all(monkeypatch, quick_model_dir):
+    app = with_drawing(run_page(monkeypatch, quick_model_dir), drawn(DIGITS[1][1]))
+    gallery = app.session_state[GALLERY]
+    for canvas in range(1, SHOWN + 3):
+        gallery.drawings[canvas] = gallery.drawings[0]
+    app.run()
+    assert len([s for s in app.selectbox if s.key.startswith("true_digit_")]) == SHOWN
+    assert any(f"Your {SHOWN} most recent drawings of {SHOWN + 3}" in c.value for c in app.caption)
+
+
+def test_a_link_restores_the_explanation_and_says_what_it_cannot_show(monkeypatch, quick_model_dir):
+    monkeypatch.setenv("ML_ATLAS_QUICK", "1")
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(quick_model_dir))
+    app = AppTest.from_file(str(PROJECT_ROOT / "pages" / "digits.py"), default_timeout=120)
+    for name, value in {"brush": "30", "compare": "4", "patch": "8", "nearest": "12"}.items():
+        app.query_params[name] = value
+    app.run()
+    assert app.slider(key="brush").value == 30 and app.selectbox(key="compare").value == "4"
+    assert app.select_slider(key="patch").value == 8 and app.slider(key="nearest").value == 12
+    assert not any("This link asked for" in info.value for info in app.info)
+
+    app = AppTest.from_file(str(PROJECT_ROOT / "pages" / "digits.py"), default_timeout=120)
+    for name, value in {"compare": "eleven", "patch": "5", "nearest": "99"}.items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception
+    note = next(info.value for info in app.info if "This link asked for something the page cannot show" in info.value)
+    assert "Compare with: the link's 'eleven'" in note and "Occlusion patch (pixels): the link's '5'" in note
+    assert "Nearest training digits: the link's '99'" in note
+    assert app.selectbox(key="compare").value == "runner-up" and app.select_slider(key="patch").value == 6
+
+
+@pytest.fixture
+def cnn_only_model_dir(tmp_path, quick_model_dir):
+    """A model cache holding the quick CNN but not its training digits' embedding, which nobody holds in memory."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ML_ATLAS_QUICK", "1")
+        folder = ModelCache(quick_model_dir).path(spec(DigitsConfig.default()))
+    shutil.copytree(folder, tmp_path / folder.name)
+    artifact_store.clear()
+    yield tmp_path
+    artifact_store.clear()
+
+
+def test_drawings_are_read_while_the_embedding_is_computed_then_neighbours_show(monkeypatch, cnn_only_model_dir):
+    app = with_drawing(run_page(monkeypatch, cnn_only_model_dir), drawn(DIGITS[1][1]))
+    assert not app.exception and metric(app, "Prediction") != "—"
+    assert any(c.startswith("The reading: ") for c in image_captions(app)), "saliency does not wait for the embedding"
+    assert any("nearest training digits appear once" in info.value for info in app.info)
+    run_until_ready(app)  # the page's end follows the embedding's job, then runs again
+    assert not app.exception
+    assert any("training digits the network places nearest" in m.value for m in app.markdown)
+    assert not any("nearest training digits appear once" in info.value for info in app.info)
 
 
 def test_a_huge_image_sent_as_the_drawing_is_refused_with_a_message(monkeypatch, quick_model_dir):

@@ -1,4 +1,5 @@
-"""The digit reader's trained artifact: its configuration, cache key and declaration (light: no TensorFlow)."""
+"""The digit reader's trained artifacts, the CNN and its map of the training digits: their configuration, cache keys
+and declarations (light: no TensorFlow)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -9,6 +10,9 @@ from core.settings import quick_mode
 from data.locate import dataset_checksum
 
 MODEL_NAME = "digits-cnn"
+EMBEDDING_NAME = "digits-embedding"
+EMBEDDING_LAYER = "dense"
+"""The penultimate layer: where the network places a digit just before naming it (nearest training digits)."""
 
 
 @dataclass(frozen=True)
@@ -47,4 +51,21 @@ DIGITS_CNN = Artifact(
     build="models.digits.model:load_trained",
     data=("mnist",),
     estimate=300.0,
+)
+
+
+def embedding_spec(config: DigitsConfig | None = None) -> ArtifactSpec:
+    """The embedding of the CNN's training digits: keyed on the CNN it was computed with."""
+    config = config or DigitsConfig.default()
+    return ArtifactSpec(EMBEDDING_NAME, {"layer": EMBEDDING_LAYER, "images": config.train_images}, spec(config).key)
+
+
+DIGITS_EMBEDDING = Artifact(
+    name=EMBEDDING_NAME,
+    description="the CNN's penultimate layer for each of its MNIST training digits (about 90 s on 2 CPU cores)",
+    spec=embedding_spec,
+    build="models.digits.explain:load_embedding",
+    data=("mnist",),
+    estimate=90.0,
+    needs=(DIGITS_CNN,),
 )

@@ -25,7 +25,7 @@ from keras import layers
 from core.cache import ModelCache
 from core.progress import TrainingProgress
 from data.mnist import load_mnist
-from models.digits.artifacts import DigitsConfig, spec
+from models.digits.artifacts import EMBEDDING_LAYER, DigitsConfig, spec
 from models.digits.preprocess import Prepared, prepare
 
 CONFIDENT = 0.7
@@ -134,18 +134,23 @@ class DigitClassifier:
         return self
 
     def _compile_inference(self) -> None:
-        """A traced function for single drawings (model.predict is far slower for one sample)."""
+        """Traced functions for single drawings (model.predict is far slower for one sample)."""
         model = self.model_
         conv_outputs = [model.get_layer(f"{name}_relu").output for name in CONV_LAYERS]
         maps_model = keras.Model(model.inputs, conv_outputs)
+        embedding_model = keras.Model(model.inputs, model.get_layer(EMBEDDING_LAYER).output)
         spec = tf.TensorSpec([None, 28, 28, 1], tf.float32)
         self._forward = tf.function(lambda batch: model(batch, training=False), input_signature=[spec])
         self._maps = tf.function(lambda batch: maps_model(batch, training=False), input_signature=[spec])
+        self._embed = tf.function(lambda batch: embedding_model(batch, training=False), input_signature=[spec])
 
     def predict_proba(self, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
         """(n, 10) class probabilities."""
-        x = as_model_input(images)
-        return np.concatenate([self._forward(x[i: i + batch_size]).numpy() for i in range(0, len(x), batch_size)])
+        return batched(self._forward, as_model_input(images), batch_size)
+
+    def embed(self, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+        """(n, dense units) activations of the penultimate layer: where the network places each image."""
+        return batched(self._embed, as_model_input(images), batch_size)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         return self.predict_proba(images).argmax(axis=1)
@@ -165,6 +170,11 @@ class DigitClassifier:
         classifier.model_ = keras.models.load_model(folder / "model.keras", compile=False)
         classifier._compile_inference()
         return classifier
+
+
+def batched(function, x: np.ndarray, batch_size: int) -> np.ndarray:
+    """A traced function's outputs over ``x`` in batches of ``batch_size``, joined."""
+    return np.concatenate([function(x[i: i + batch_size]).numpy() for i in range(0, len(x), batch_size)])
 
 
 def as_model_input(images: np.ndarray) -> np.ndarray:
