@@ -5,6 +5,8 @@ from components.artifact_store import loaded
 from components.charts.classification import confusion_matrix, training_curves
 from components.data_status import attribution
 from components.feedback import errors_reported
+from components.sentiment_explain import gradients_beside_occlusion, reading_word_by_word_chart
+from components.sentiment_pin import pin_and_compare
 from components.shell import ensure_app_navigation
 from core.errors import InputError
 from models.sentiment.artifacts import MODEL_NAMES, SENTIMENT_MODELS, TITLES, design
@@ -33,7 +35,7 @@ def set_review(text: str) -> None:
 
 @st.fragment
 @errors_reported
-def review_and_verdict(model: SentimentModel, compare: bool) -> None:
+def review_and_verdict(model: SentimentModel, name: str, compare: bool) -> None:
     """The review box, the verdict and the word contributions: scoring a review reruns only this part."""
     st.subheader("Your review")
     examples = model.report["examples"]
@@ -85,22 +87,30 @@ def review_and_verdict(model: SentimentModel, compare: bool) -> None:
                 "not in the model's vocabulary."
             )
             contributions = word_contributions(model, text)
-            st.markdown(highlight_html(contributions, text), unsafe_allow_html=True)
+            highlight = highlight_html(contributions, text)
+            occlusion_column, gradients_column = st.columns(2)
+            occlusion_column.markdown("**Occlusion**")
+            occlusion_column.markdown(highlight, unsafe_allow_html=True)
             if len(contributions) < verdict.words_read:
                 st.info(f"The highlights cover the first {len(contributions)} of the {verdict.words_read} words read: "
                         f"occlusion re-scores the review once for each word, and a review may send at most "
                         f"{OCCLUSION_WORD_BUDGET:,} words through the model. The verdict above reads all "
                         f"{verdict.words_read}.")
+            with gradients_column:
+                gradients_beside_occlusion(model, text, contributions)
             for column, positive in zip(st.columns(2), (False, True)):
-                column.caption(f"Pushed most towards **{'positive' if positive else 'negative'}**")
+                column.caption(f"Pushed most towards **{'positive' if positive else 'negative'}** (occlusion)")
                 column.table(strongest_words(contributions, positive))
+            reading_word_by_word_chart(model, text, TITLES[name])
+            pin_and_compare({"text": text, "model": TITLES[name], "probability": verdict.probability,
+                             "label": verdict.label, "highlight": highlight})
 
 
 left, right = st.columns([2, 1])
 name = left.radio("Model", MODEL_NAMES, index=MODEL_NAMES.index("best"), format_func=TITLES.get)
 compare = right.toggle("Compare all three models")
 model = get_model(name)
-review_and_verdict(model, compare)
+review_and_verdict(model, name, compare)
 
 st.subheader(f"Model report: {TITLES[name]}")
 st.write(design(name))

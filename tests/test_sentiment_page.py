@@ -3,7 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog import PROJECT_ROOT
-from conftest import quick_models
+from conftest import quick_models, run_until_ready
 from models.sentiment.model import MAX_REVIEW_CHARS
 
 PAGE = str(PROJECT_ROOT / "pages" / "sentiment.py")
@@ -17,14 +17,14 @@ def quick_cache(tmp_path_factory):
 
 
 def run_with(text: str | None = None, compare: bool = False, model: str | None = None) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=240).run()
+    app = run_until_ready(AppTest.from_file(PAGE, default_timeout=240))
     if compare:
         app.toggle[0].set_value(True)
     if model is not None:
         app.radio[0].set_value(model)
     if text is not None:
         app.text_area(key="review").set_value(text)
-    app.run()
+    run_until_ready(app)
     assert not app.exception
     return app
 
@@ -88,8 +88,70 @@ def test_a_long_review_read_whole_is_highlighted_on_its_first_words_with_a_note(
 
 def test_example_button_fills_the_review_and_all_three_models_score_it():
     app = run_with(compare=True)
-    app.button(key="example_0").click().run()
+    app.button(key="example_0").click()
+    run_until_ready(app)  # the other models may still be training as jobs
     assert app.text_area(key="review").value
     shown = metrics(app)
     assert "Verdict" in shown
     assert all(shown[f"{name} model"] in ("Positive", "Negative") for name in ("Classic", "Best", "Baseline"))
+
+
+def highlights(app: AppTest) -> list[str]:
+    return [md.value for md in app.markdown if md.value.startswith('<div style="line-height: 2;">')]
+
+
+def test_a_neural_model_shows_integrated_gradients_beside_occlusion_and_the_reading_word_by_word():
+    app = run_with("The plot was thin and slow, but the acting was superb and I loved every minute.")
+    assert any(md.value == "**Integrated gradients**" for md in app.markdown)
+    assert len(highlights(app)) == 2  # occlusion and integrated gradients
+    assert any("add up to the score" in caption.value for caption in app.caption)
+    assert any("disagree on" in info.value for info in app.info) or any(
+        "push every highlighted word the same way" in caption.value for caption in app.caption)
+    reading = next(chart for chart in app.get("plotly_chart") if "word by word" in chart.proto.spec)
+    assert '"words read"' in reading.proto.spec
+
+
+def test_the_baseline_has_occlusion_only_and_still_a_reading_word_by_word():
+    app = run_with("A wonderful film, moving and funny.", model="baseline")
+    assert len(highlights(app)) == 1
+    assert any("only occlusion" in caption.value for caption in app.caption)
+    assert any("word by word" in chart.proto.spec for chart in app.get("plotly_chart"))
+
+
+def test_a_pinned_review_stays_beside_the_edited_one():
+    app = run_with("The acting was wonderful and the story moved me. A great film.")
+    first = metrics(app)["Probability positive"]
+    assert "Pinned: probability positive" not in metrics(app)
+    app.button(key="pin_review").click().run()
+    assert any("has not changed since it was pinned" in caption.value for caption in app.caption)
+    app.text_area(key="review").set_value("The acting was dreadful and the story bored me. An awful film.").run()
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Pinned: probability positive"] == first
+    assert shown["Current: probability positive"] == shown["Probability positive"] != first
+    shaded = highlights(app)
+    assert any(">wonderful</span>" in html for html in shaded) and any(">dreadful</span>" in html for html in shaded)
+    app.button(key="unpin_review").click().run()
+    assert "Pinned: probability positive" not in metrics(app)
+
+
+@pytest.mark.browser
+def test_a_browser_pins_a_review_edits_it_and_sees_both_readings(app_url, page):
+    from conftest import page_has_no_exception, wait_for_app
+
+    page.goto(f"{app_url}/sentiment")
+    wait_for_app(page, timeout=180_000)
+    review = page.get_by_label("Movie review")
+    review.wait_for(timeout=180_000)
+    review.fill("The acting was wonderful and the story moved me. A great film.")
+    page.get_by_role("button", name="Score the review").click()
+    page.get_by_role("button", name="Pin this review").click(timeout=60_000)
+    page.get_by_role("button", name="Unpin").wait_for(timeout=60_000)
+    review.fill("The acting was dreadful and the story bored me. An awful film.")
+    page.get_by_role("button", name="Score the review").click()
+    current = page.get_by_test_id("stMetric").filter(has_text="Current: probability positive")
+    current.wait_for(timeout=60_000)
+    pinned = page.get_by_test_id("stMetric").filter(has_text="Pinned: probability positive").inner_text()
+    assert "%" in pinned and "%" in current.inner_text() and "points" in current.inner_text()
+    assert page.locator("span", has_text="wonderful").count() >= 1 and page.locator("span", has_text="dreadful").count()
+    page_has_no_exception(page)
