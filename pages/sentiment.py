@@ -5,9 +5,11 @@ from components.artifact_store import loaded
 from components.charts.classification import confusion_matrix, training_curves
 from components.data_status import attribution
 from components.feedback import errors_reported
+from components.linked_view import LinkNote
 from components.sentiment_explain import gradients_beside_occlusion, reading_word_by_word_chart
 from components.sentiment_pin import pin_and_compare
 from components.shell import ensure_app_navigation
+from components.url_state import BIND
 from core.errors import InputError
 from models.sentiment.artifacts import MODEL_NAMES, SENTIMENT_MODELS, TITLES, design
 from models.sentiment.model import (MAX_REVIEW_CHARS, OCCLUSION_WORD_BUDGET, SentimentModel, accuracy_by_c,
@@ -106,9 +108,12 @@ def review_and_verdict(model: SentimentModel, name: str, compare: bool) -> None:
                              "label": verdict.label, "highlight": highlight})
 
 
+link_note = LinkNote()
 left, right = st.columns([2, 1])
-name = left.radio("Model", MODEL_NAMES, index=MODEL_NAMES.index("best"), format_func=TITLES.get)
-compare = right.toggle("Compare all three models")
+name = left.radio("Model", MODEL_NAMES, index=MODEL_NAMES.index("best"), format_func=TITLES.get, key="model",
+                  bind=BIND)
+compare = right.toggle("Compare all three models", key="compare", bind=BIND)
+link_note.check({"model": "Model", "compare": "Compare all three models"}, {"model": TITLES.get})
 model = get_model(name)
 review_and_verdict(model, name, compare)
 

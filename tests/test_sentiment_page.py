@@ -155,3 +155,31 @@ def test_a_browser_pins_a_review_edits_it_and_sees_both_readings(app_url, page):
     assert "%" in pinned and "%" in current.inner_text() and "points" in current.inner_text()
     assert page.locator("span", has_text="wonderful").count() >= 1 and page.locator("span", has_text="dreadful").count()
     page_has_no_exception(page)
+
+
+def opened_from_link(**params: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=240)
+    for name, value in params.items():
+        app.query_params[name] = value
+    run_until_ready(app)
+    assert not app.exception
+    return app
+
+
+def test_a_link_reopens_the_model_and_the_comparison():
+    from models.sentiment.artifacts import TITLES
+
+    app = opened_from_link(model=TITLES["classic"], compare="true")
+    assert app.radio(key="model").value == "classic" and app.toggle(key="compare").value is True
+    assert not [i for i in app.info if "This link asked for something" in i.value]
+    assert app.subheader[-1].value == f"Model report: {TITLES['classic']}"
+
+
+def test_a_link_to_an_unknown_model_falls_back_with_a_note():
+    app = AppTest.from_file(PAGE, default_timeout=240)
+    app.query_params["model"], app.query_params["compare"] = "GPT-7", "maybe"
+    app.run()  # the note is on the page's first run, above the model (or its training panel)
+    assert not app.exception
+    assert app.radio(key="model").value == "best" and app.toggle(key="compare").value is False
+    note = next(i.value for i in app.info if "This link asked for something" in i.value)
+    assert "'GPT-7'" in note and "'maybe'" in note
