@@ -2,7 +2,9 @@
 import streamlit as st
 
 from components.artifact_store import loaded
+from components.chart_export import chart
 from components.charts.classification import confusion_matrix, training_curves
+from components.data_source import source_line
 from components.data_status import attribution
 from components.feedback import errors_reported
 from components.linked_view import LinkNote
@@ -127,10 +129,13 @@ cols[2].metric("Epochs", report["epochs"] or "n/a")
 cols[3].metric("Training time", f"{report['training_seconds'] / 60:.1f} min")
 st.caption(training_note(report))
 left, right = st.columns(2)
-left.plotly_chart(confusion_matrix(report["confusion_matrix"], ["negative", "positive"], "Confusion matrix", "reviews"),
-                  width="stretch")
+with left:
+    chart(confusion_matrix(report["confusion_matrix"], ["negative", "positive"], "Confusion matrix", "reviews"),
+          f"Confusion matrix: {TITLES[name]}", key="confusion", source=source_line("imdb"))
 if report["curves"]:
-    right.plotly_chart(training_curves(curves_by_epoch(report)), width="stretch")
+    with right:
+        chart(training_curves(curves_by_epoch(report)), f"Training curves: {TITLES[name]}", key="curves",
+              source=source_line("imdb"))
 else:
     right.write("The baseline has no epochs: logistic regression is fitted to convergence. Validation accuracy "
                 "for each regularisation strength C tried:")

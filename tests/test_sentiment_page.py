@@ -183,3 +183,9 @@ def test_a_link_to_an_unknown_model_falls_back_with_a_note():
     assert app.radio(key="model").value == "best" and app.toggle(key="compare").value is False
     note = next(i.value for i in app.info if "This link asked for something" in i.value)
     assert "'GPT-7'" in note and "'maybe'" in note
+
+
+def test_the_report_charts_download_with_their_titles():
+    app = run_with()
+    labels = [button.label for button in app.get("download_button")]
+    assert labels.count("PNG") >= 2 and labels.count("SVG") >= 2  # the confusion matrix and the training curves
