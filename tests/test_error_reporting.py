@@ -107,12 +107,12 @@ def test_streamlits_own_stop_passes_through():
 
 
 def test_a_page_whose_code_fails_shows_the_message_in_the_app_not_a_traceback(monkeypatch):
-    import models.covid_mobility
+    import components.covid_relation
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero in a library")
 
-    monkeypatch.setattr(models.covid_mobility, "labelled_ranking", broken)
+    monkeypatch.setattr(components.covid_relation, "labelled_ranking", broken)  # where the page's section calls it
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
     app.switch_page("pages/covid_mobility.py").run()
     assert not app.exception
