@@ -15,7 +15,7 @@ import streamlit as st
 
 from components.data_status import load_or_explain
 from data.covid import load_mobility, load_oxcgrt, mobility_source
-from data.oxcgrt_indicators import indicators_available, load_indicators
+from data.oxcgrt_indicators import Indicator, indicators_available, load_indicators
 from models.covid_map import index_by_day, mobility_by_day
 from models.covid_mobility import mobility_coverage, ranking, relation_summary, smooth_mobility
 
@@ -38,12 +38,13 @@ def mobility(source: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def indicators(on_disk: bool) -> pd.DataFrame | None:
-    """OxCGRT's individual indicators, long (see :func:`data.covid.load_indicators`), None until downloaded."""
-    return load_or_explain(load_indicators) if on_disk else None
+def indicators(on_disk: bool) -> tuple[pd.DataFrame | None, dict[str, Indicator]]:
+    """OxCGRT's individual indicators, long, and their catalog (see :func:`data.oxcgrt_indicators.load_indicators`);
+    (None, {}) until downloaded."""
+    return load_or_explain(load_indicators) if on_disk else (None, {})
 
 
-def indicators_now() -> pd.DataFrame | None:
+def indicators_now() -> tuple[pd.DataFrame | None, dict[str, Indicator]]:
     return indicators(indicators_available())
 
 

@@ -16,7 +16,7 @@ from components.charts.covid_policies import indicator_timeline
 from components.covid_inputs import Selection, source_line
 from components.url_state import BIND
 from data.covid import CATEGORY_LABELS, INDEX_LABELS
-from data.oxcgrt_indicators import INDICATORS
+from data.oxcgrt_indicators import Indicator
 from models.covid_clock import clock_starts, never_reached, on_common_clock
 from models.covid_map import map_days, weekly_dates
 from models.covid_policies import CONTAINMENT, change_marks, indicator_rows, policy_changes
@@ -29,30 +29,32 @@ LABELS = {"indicators": "Policy indicators", "align": "Common clock", "level": "
           "clock_indicator": "Clock indicator", "clock_level": "Indicator level", "map": "Map", "map_date": "Map date"}
 
 
-def indicator_label(code: str) -> str:
-    return f"{code} {INDICATORS[code].name}"
+def indicator_label(catalog: dict[str, Indicator], code: str) -> str:
+    return f"{code} {catalog[code].name}"
 
 
-def choose_indicators() -> list[str]:
+def choose_indicators(catalog: dict[str, Indicator]) -> list[str]:
     """Which of OxCGRT's indicators the page shows; the containment ones and masks by default."""
-    return st.multiselect("Policy indicators", list(INDICATORS), default=list(CONTAINMENT), key="indicators",
-                          bind=BIND, format_func=indicator_label,
+    return st.multiselect("Policy indicators", list(catalog), default=[c for c in CONTAINMENT if c in catalog],
+                          key="indicators", bind=BIND, format_func=lambda code: indicator_label(catalog, code),
                           help="Their level changes are marked on the mobility charts (▲ tighter, ▼ looser, ◆ both) "
                                "and drawn as timelines under the index.")
 
 
-def marks_of(selection: Selection, indicators: pd.DataFrame | None, chosen: list[str]) -> pd.DataFrame | None:
+def marks_of(selection: Selection, indicators: pd.DataFrame | None, catalog: dict[str, Indicator],
+             chosen: list[str]) -> pd.DataFrame | None:
     """The chosen countries' policy changes in the period as chart marks (None without the indicators)."""
     if indicators is None:
         return None
     changes = policy_changes(indicators, selection.codes, chosen, selection.start, selection.end)
-    return change_marks(changes, {code: INDICATORS[code].name for code in INDICATORS})
+    return change_marks(changes, {code: indicator.name for code, indicator in catalog.items()})
 
 
-def policy_timelines(selection: Selection, indicators: pd.DataFrame, chosen: list[str]) -> None:
+def policy_timelines(selection: Selection, indicators: pd.DataFrame, catalog: dict[str, Indicator],
+                     chosen: list[str]) -> None:
     """Per chosen country, a timeline of each chosen indicator's level."""
-    names = {code: INDICATORS[code].name for code in INDICATORS}
-    highest = {code: INDICATORS[code].max_level for code in INDICATORS}
+    names = {code: indicator.name for code, indicator in catalog.items()}
+    highest = {code: indicator.max_level for code, indicator in catalog.items()}
     for country in selection.countries:
         rows = indicator_rows(indicators, selection.code(country), chosen, selection.start, selection.end)
         if rows.empty:
@@ -64,8 +66,8 @@ def policy_timelines(selection: Selection, indicators: pd.DataFrame, chosen: lis
                "targeted one (some regions or groups only). Hover for the level.")
 
 
-def clock_section(selection: Selection, indicators: pd.DataFrame | None, index: pd.DataFrame,
-                  mobility: pd.DataFrame) -> dict:
+def clock_section(selection: Selection, indicators: pd.DataFrame | None, catalog: dict[str, Indicator],
+                  index: pd.DataFrame, mobility: pd.DataFrame) -> dict:
     """Small multiples of the chosen countries on a common clock: day 0 is the first day in the period on which
     the index (or an indicator) reached a chosen level."""
     left, middle, right = st.columns(3)
@@ -81,11 +83,11 @@ def clock_section(selection: Selection, indicators: pd.DataFrame | None, index: 
         middle.info("Download OxCGRT's policy indicators (above) to align on one of them.")
         return held
     else:
-        code = middle.selectbox("Indicator", list(INDICATORS), format_func=indicator_label, key="clock_indicator",
-                                bind=BIND)
-        level = middle.selectbox("Level reached", range(1, INDICATORS[code].max_level + 1), key="clock_level",
+        code = middle.selectbox("Indicator", list(catalog), format_func=lambda c: indicator_label(catalog, c),
+                                key="clock_indicator", bind=BIND)
+        level = middle.selectbox("Level reached", range(1, catalog[code].max_level + 1), key="clock_level",
                                  bind=BIND)
-        held |= {"clock_indicator": indicator_label(code), "clock_level": level}
+        held |= {"clock_indicator": indicator_label(catalog, code), "clock_level": level}
         rows = indicators[(indicators["indicator"] == code) & indicators["country_code"].isin(selection.codes)
                           & indicators["date"].between(pd.Timestamp(selection.start), pd.Timestamp(selection.end))]
         starts, what = clock_starts(rows, level, value="level"), f"{code} first reached level {level}"

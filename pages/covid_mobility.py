@@ -36,9 +36,9 @@ if selection is None:
     st.info("Choose the period's end date too.")
     credits()
     st.stop()
-indicators = data.indicators_now()
-chosen = choose_indicators() if indicators is not None else []
-held["indicators"] = [indicator_label(code) for code in chosen]
+indicators, catalog = data.indicators_now()
+chosen = choose_indicators(catalog) if indicators is not None else []
+held["indicators"] = [indicator_label(catalog, code) for code in chosen]
 source = mobility_source()
 st.caption(f"Mobility in use: **{source.label}**, retrieved {source.retrieved}, {source.first_date} to "
            f"{source.last_date}.")
@@ -51,7 +51,7 @@ if notes:
     st.warning("**Mobility coverage**\n" + "".join(f"\n- {note}" for note in notes), icon=":material/info:")
 full_offer = offer(FULL_MOBILITY, "The bundled copy of Google's reports has about 125 countries to June 2021; "
                                   "Google's complete report has about 135 to October 2022 (national rows are kept).")
-marks = marks_of(selection, indicators, chosen)
+marks = marks_of(selection, indicators, catalog, chosen)
 
 if not countries:
     st.info("Choose at least one country to compare (or click one on the world map); the ranking of all countries "
@@ -78,7 +78,7 @@ else:
     indicator_offer = offer(INDICATORS, "OxCGRT's individual indicators (school and workplace closing, stay-at-home, "
                                         "travel, masks, ...) show which measures came when.")
     if indicators is not None:
-        policy_timelines(selection, indicators, chosen)
+        policy_timelines(selection, indicators, catalog, chosen)
 
     st.subheader("Index and mobility together")
     focus = st.selectbox("Country", countries, key="focus", bind=BIND)
@@ -94,7 +94,7 @@ else:
     relation_section(selection, focus, focus_index, shown, in_period, palette)
 
     st.subheader("Countries on a common clock")
-    held |= clock_section(selection, indicators, in_period, shown)
+    held |= clock_section(selection, indicators, catalog, in_period, shown)
 
 st.subheader("The world on one day")
 held |= map_section(selection)

@@ -16,8 +16,8 @@ from data.covid import (
 )
 from data.locate import Locator, dataset_dir
 from data.oxcgrt_indicators import (
-    DATASET, INDICATOR_FILE, INDICATORS, download_indicators, indicators_available, load_indicators,
-    read_indicators, unpack_compact_national,
+    DATASET, INDICATOR_FILE, Indicator, download_indicators, indicator_catalog, indicators_available,
+    load_indicators, read_indicators, unpack_compact_national,
 )
 from data.registry import DATASETS, Download
 from test_covid_data import GOOGLE_HEADER
@@ -47,8 +47,10 @@ def test_the_compact_file_becomes_each_indicators_level_and_flag_per_country_and
     download = DATASETS[DATASET].downloads[0]
     unpack_compact_national(compact_csv(tmp_path), tmp_path, download)
     wide = pd.read_csv(tmp_path / INDICATOR_FILE)
-    assert list(wide.columns) == ["country_code", "country", "date", "C1", "C1_flag", "C2", "C2_flag", "C8", "H2",
-                                  "H6", "H6_flag", "H7", "H7_flag"]  # E1 and the index are not indicators shown
+    assert list(wide.columns) == ["country_code", "country", "date", "C1M_School closing", "C1M_Flag",
+                                  "C2M_Workplace closing", "C2M_Flag", "C8EV_International travel controls",
+                                  "H2_Testing policy", "H6M_Facial Coverings", "H6M_Flag", "H7_Vaccination policy",
+                                  "H7_Flag"]  # E1 and the index are not indicators shown
     long = read_indicators(tmp_path / INDICATOR_FILE).set_index(["country_code", "indicator", "date"])
     assert len(long.loc["USA"]) == 6  # one day of six indicators, from the national row only: Alaska's is not national
     assert long.loc[("USA", "C1", pd.Timestamp("2020-03-10")), "level"] == 3
@@ -70,11 +72,13 @@ def test_a_file_that_is_not_the_compact_one_is_refused(tmp_path):
         unpack_compact_national(tmp_path / "x.csv", tmp_path, DATASETS[DATASET].downloads[0])
 
 
-def test_every_indicator_names_its_levels_from_none_up():
-    assert set(INDICATORS) == {"C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "H1", "H2", "H3", "H6", "H7", "H8"}
-    assert INDICATORS["C4"].max_level == 4 and INDICATORS["H7"].max_level == 5 and INDICATORS["C3"].max_level == 2
-    assert all(i.levels[0] == "no measures" for i in INDICATORS.values())
-    assert [c for c, i in INDICATORS.items() if not i.has_flag] == ["C8", "H2", "H3"]
+def test_each_indicators_name_highest_level_and_flag_are_read_from_the_file(tmp_path):
+    unpack_compact_national(compact_csv(tmp_path), tmp_path, DATASETS[DATASET].downloads[0])
+    catalog = indicator_catalog(tmp_path / INDICATOR_FILE, read_indicators(tmp_path / INDICATOR_FILE))
+    assert list(catalog) == ["C1", "C2", "C8", "H2", "H6", "H7"]  # the file's, in the codebook's order
+    assert catalog["C1"] == Indicator("C1", "School closing", 3, True)  # the highest level any row records
+    assert catalog["C8"] == Indicator("C8", "International travel controls", 3, False)  # Alaska's 4 is not national
+    assert catalog["H6"].name == "Facial Coverings" and catalog["H7"].max_level == 5
 
 
 @pytest.fixture
@@ -116,7 +120,8 @@ def test_the_indicators_are_downloaded_on_demand_and_read_long(served):
     assert not indicators_available(served)
     download_indicators(locator=served)
     assert indicators_available(served)
-    long = load_indicators(served)
+    long, catalog = load_indicators(served)
+    assert set(catalog) == {"C1", "C2", "C8", "H2", "H6", "H7"}
     assert list(long.columns) == ["country_code", "date", "indicator", "level", "flag"]
     assert set(long["country_code"]) == {"SWE", "USA"} and len(long) == 4 * 6
 

@@ -126,4 +126,4 @@ def test_after_its_downloads_the_page_compares_three_countries_through_2022_with
     workplaces = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
                       if "Workplaces" in ((json.loads(c.proto.spec)["layout"].get("title") or {}).get("text") or ""))
     hover = " ".join(str(trace.get("text") or trace.get("hovertext") or "") for trace in workplaces["data"])
-    assert "C6 Stay-at-home requirements: 0 → 2" in hover  # the measure that preceded each drop is marked
+    assert "C6 Stay at home requirements: 0 → 2" in hover  # the measure that preceded each drop is marked
