@@ -10,7 +10,7 @@ import streamlit as st
 from components.artifact_store import in_memory, loaded
 from components.charts.digit_saliency import saliency_overlay
 from components.charts.images import upscaled
-from components.url_state import BIND, note_link_fallbacks
+from components.url_state import BIND
 from models.digits.artifacts import DIGITS_EMBEDDING
 from models.digits.explain import PATCH, PATCH_SIZES, TrainingEmbedding, occlusion
 from models.digits.model import DigitClassifier, Reading
@@ -51,13 +51,6 @@ def explain_settings() -> ExplainSettings:
                                       "wider than themselves (blanking half of a stroke leaves a stroke).")
     nearest = right.slider(LABELS["nearest"], 4, 16, 8, key="nearest", bind=BIND)
     return ExplainSettings(compare, patch, nearest)
-
-
-def note_link(requested: dict[str, list[str]], place) -> None:
-    """In ``place``, the note on the link's values these controls could not use (they fell back to defaults)."""
-    held = {key: st.session_state[key] for key in LABELS if key in st.session_state}
-    with place:
-        note_link_fallbacks(requested, held, LABELS)
 
 
 def embedding_if_ready() -> TrainingEmbedding | None:

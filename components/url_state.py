@@ -4,9 +4,9 @@ The controls themselves are bound with Streamlit's own ``bind="query-params"`` (
 parameter's name; options appear in the URL as they are labelled): changing a control updates the address,
 opening the address in a new browser restores the control. Streamlit silently drops a value it cannot use
 (an option that does not exist, a number out of range, a malformed date); :func:`link_request` reads what the
-link asked for before the controls run, and :func:`note_link_fallbacks` compares it with what they now hold and
-tells the visitor which values fell back to the defaults. Long free text (a review, an upload) never goes into
-a URL.
+link asked for before the controls run, and :func:`link_fallbacks` compares it with what they now hold: the
+sentences for a note on which values fell back to the defaults (:class:`components.linked_view.LinkNote` shows
+it). Long free text (a review, an upload) never goes into a URL.
 """
 from __future__ import annotations
 
@@ -68,16 +68,6 @@ def link_fallbacks(requested: Mapping[str, list[str]], held: Mapping[str, Any],
             shown = ", ".join(holding) if holding else "nothing"
             notes.append(f"{labels.get(key, key)}: the link's {_quoted(unused)} "
                          f"{'is' if len(unused) == 1 else 'are'} not available here; showing {shown}.")
-    return notes
-
-
-def note_link_fallbacks(requested: Mapping[str, list[str]], held: Mapping[str, Any],
-                        labels: Mapping[str, str] | None = None) -> list[str]:
-    """Say on the page which of the link's values fell back to the defaults; returns the sentences shown."""
-    notes = link_fallbacks(requested, held, labels)
-    if notes:
-        st.info("**This link asked for something the page cannot show**\n" + "".join(f"\n- {n}" for n in notes),
-                icon=":material/link_off:")
     return notes
 
 

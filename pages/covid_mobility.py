@@ -9,11 +9,12 @@ from components.covid_export import csv_download
 from components.covid_inputs import LABELS, choose_selection, credits, source_line
 from components.covid_relation import ranking_section, relation_section
 from components.covid_sections import LABELS as VIEW_LABELS
+from components.linked_view import LinkNote
 from components.covid_sections import (
     choose_indicators, clock_section, indicator_label, map_section, marks_of, policy_timelines,
 )
 from components.shell import ensure_app_navigation
-from components.url_state import BIND, link_request, note_link_fallbacks
+from components.url_state import BIND
 from data.covid import CATEGORY_LABELS, mobility_source
 from models.covid_mobility import export_table
 
@@ -28,8 +29,7 @@ st.write(
     "article *Severity of lockdowns and how they are reflected in mobility data*: did Sweden really have no lockdown?"
 )
 
-requested = link_request()
-link_note = st.empty()
+link = LinkNote(LABELS | VIEW_LABELS)
 with st.spinner("Loading OxCGRT's indices and Google's mobility reports ..."):
     selection, held = choose_selection()
 if selection is None:
@@ -109,8 +109,7 @@ st.caption("Each CSV starts with `#` lines naming the view, the sources, their l
            "the smoothing; read it with `pandas.read_csv(path, comment=\"#\")`.")
 credits()
 
-with link_note.container():
-    note_link_fallbacks(requested, held, LABELS | VIEW_LABELS)
+link.show(held)
 full_offer.follow()
 if countries:
     indicator_offer.follow()

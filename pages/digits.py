@@ -10,12 +10,13 @@ from components.charts.classification import confusion_matrix
 from components.charts.images import digit_probabilities, feature_maps, upscaled
 from components.data_source import source_line
 from components.data_status import attribution
-from components.digit_explain import (LABELS, embedding_if_ready, explain_settings, note_link, show_neighbours,
+from components.digit_explain import (LABELS, embedding_if_ready, explain_settings, show_neighbours,
                                       show_saliency)
 from components.digit_gallery import drawings_gallery
 from components.feedback import errors_reported, explain_input_errors
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
-from components.url_state import BIND, link_request
+from components.url_state import BIND
 from models.digits.artifacts import DIGITS_CNN, DIGITS_EMBEDDING
 from models.digits.model import CONFIDENT, TrainedDigits, read_drawing
 from models.digits.preprocess import canvas_pixels
@@ -33,8 +34,6 @@ st.write(
     "do not matter."
 )
 
-requested = link_request()
-
 trained: TrainedDigits = loaded(DIGITS_CNN, "Training the digit reader on MNIST (first use only)",
                                done="Digit reader trained")
 
@@ -50,12 +49,12 @@ def sent_drawing(canvas_key: str) -> str | None:
 
 @st.fragment
 @errors_reported
-def draw_and_read(trained: TrainedDigits, requested: dict[str, list[str]]) -> None:
+def draw_and_read(trained: TrainedDigits) -> None:
     """The canvas, the reading, why, the gallery and the feature maps: a stroke reruns only this part."""
     if "canvas_round" not in st.session_state:
         st.session_state.canvas_round = 0
 
-    link_note = st.container()
+    link = LinkNote()
     drawing_side, result_side = st.columns([1, 1], gap="large")
     with drawing_side:
         brush = st.slider(LABELS["brush"], min_value=6, max_value=40, value=20, step=1, key="brush", bind=BIND)
@@ -93,7 +92,7 @@ def draw_and_read(trained: TrainedDigits, requested: dict[str, list[str]]) -> No
 
     st.subheader("Why this reading?")
     settings = explain_settings()
-    note_link(requested, link_note)
+    link.check(LABELS)
     if reading is None:
         st.caption("Draw a digit: which parts of it made the reading, and the training digits it is closest to, "
                    "show here.")
@@ -114,7 +113,7 @@ def draw_and_read(trained: TrainedDigits, requested: dict[str, list[str]]) -> No
                      caption=f"{name}: {channels} filters, {h}×{w} maps (first 16 shown)")
 
 
-draw_and_read(trained, requested)
+draw_and_read(trained)
 
 report = trained.report
 st.subheader("How good is the network?")

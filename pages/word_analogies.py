@@ -3,8 +3,9 @@ how they score on the standard benchmarks."""
 import streamlit as st
 
 from components.data_status import attribution
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
-from components.url_state import BIND, link_request, note_link_fallbacks
+from components.url_state import BIND
 from components.word_inputs import WORDS_CHARS, choose_corpus
 from components.word_models import corpus_model
 from components.word_views import EXAMPLES, fill_example, show_odd_one_out, show_similarity, show_words
@@ -31,7 +32,7 @@ def words_box(column, label: str, default: str, key: str, held: dict, help: str 
     return held[key].strip().lower()
 
 
-requested, link_note = link_request(), st.empty()
+link = LinkNote(LABELS)
 corpus, held = choose_corpus("Corpus the models were trained on")
 models = {architecture: corpus_model(architecture, corpus) for architecture in ARCHITECTURES}
 
@@ -83,8 +84,7 @@ for column, (architecture, trained) in zip(st.columns(2), models.items()):
     show_similarity(column, trained.vectors, first, second)
 st.caption("Cosine similarity (gensim's `similarity`), and each word's rank among the other's nearest words in the "
            "whole vocabulary: a pair can be close in absolute terms yet far down each other's lists.")
-with link_note:
-    note_link_fallbacks(requested, held, LABELS)
+link.show(held)
 
 st.subheader("How the models score")
 with st.spinner("Scoring the models on the evaluation sets (once per model)..."):

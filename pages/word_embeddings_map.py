@@ -7,8 +7,8 @@ from components.charts.word_map import word_map_figure
 from components.data_source import UPLOAD_SOURCE, source_line
 from components.data_status import attribution
 from components.feedback import explain_input_errors
+from components.linked_view import LinkNote
 from components.shell import ensure_app_navigation
-from components.url_state import link_request, note_link_fallbacks
 from components.word_inputs import (LABELS, choose_architecture, choose_corpus, choose_focus, choose_map,
                                     select_on_map)
 from components.word_models import corpus_model, map_frame, upload_key, upload_model
@@ -31,7 +31,7 @@ st.write(
     "click a word, or draw a box or lasso around several, to list and highlight their nearest neighbours."
 )
 
-requested, link_note = link_request(), st.empty()
+link = LinkNote(LABELS)
 left, right = st.columns(2)
 architecture, held = choose_architecture(left)
 corpus, held_corpus = choose_corpus("Corpus", [UPLOAD], right)
@@ -62,8 +62,7 @@ if upload is not None:
 st.subheader("The map")
 view, held_map = choose_map(len(vectors.words) - 1)
 held |= held_map
-with link_note:
-    note_link_fallbacks(requested, held, LABELS)
+link.show(held)
 with explain_input_errors():
     frame = map_frame(architecture, None if upload else corpus, view.settings, vectors, model_key)
     if view.axes:
@@ -71,8 +70,7 @@ with explain_input_errors():
 
 focus, held_focus = choose_focus(frame, vectors)
 held |= held_focus
-with link_note:
-    note_link_fallbacks(requested, held, LABELS)
+link.show(held)
 neighbours = neighbour_table(vectors, focus.words, frame.word, focus.k, focus.metric)
 
 axis_titles = tuple(axis.label for axis in view.axes) if view.axes else None

@@ -9,14 +9,15 @@ from components.url_state import link_fallbacks, url_strings
 SCRIPT = '''
 import datetime as dt
 import streamlit as st
-from components.url_state import BIND, link_request, note_link_fallbacks
-requested = link_request()
+from components.linked_view import LinkNote
+from components.url_state import BIND
+link = LinkNote({"countries": "Countries", "index": "Index"})
 countries = st.multiselect("Countries", ["Germany", "Sweden", "Italy"], default=["Germany"], key="countries", bind=BIND)
 index = st.selectbox("Index", ["stringency", "containment"], key="index", bind=BIND)
 smoothing = st.slider("Smoothing", 0, 10, 3, key="smoothing", bind=BIND)
 period = st.date_input("Period", (dt.date(2020, 3, 1), dt.date(2020, 6, 4)), key="period", bind=BIND)
-note_link_fallbacks(requested, {"countries": countries, "index": index, "smoothing": smoothing, "period": period},
-                    {"countries": "Countries", "index": "Index"})
+link.show({"countries": countries, "index": index, "smoothing": smoothing, "period": period})
+st.button("Rerun")
 '''
 
 
@@ -48,6 +49,20 @@ def test_unknown_values_fall_back_to_the_defaults_with_a_note(tmp_path):
     note = app.info[0].value
     assert "Countries: the link's 'Atlantis' is not available here; showing Sweden." in note
     assert "Index: the link's 'no-such-index' is not available here; showing stringency." in note
+
+
+def test_the_note_stays_on_later_runs_until_the_visitor_changes_the_control(tmp_path):
+    """Streamlit drops from the address what a control could not use: a rerun (a job that ends, a button) would
+    otherwise lose the note while the page still shows the fallback."""
+    app = _app(tmp_path, index="no-such-index", smoothing="x7")
+    app.button[0].click().run()
+    note = app.info[0].value
+    assert "Index: the link's 'no-such-index'" in note and "smoothing: the link's 'x7'" in note
+    app.selectbox(key="index").set_value("containment").run()
+    note = app.info[0].value
+    assert "Index: the link's" not in note and "smoothing: the link's 'x7'" in note
+    app.slider(key="smoothing").set_value(5).run()
+    assert not app.info
 
 
 def test_parameters_the_page_does_not_bind_are_left_alone():
