@@ -258,9 +258,12 @@ async def chromium():
 
 
 APP_IDLE_JS = """() => {
-    const status = document.querySelector('[data-testid="stStatusWidget"]');
-    return !!document.querySelector('[data-testid="stMain"]') && !(status && /Running/i.test(status.innerText));
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!document.querySelector('[data-testid="stMain"]') && !!app
+        && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
+"""True once the page is drawn and its script has ended: the app element carries the script's state (``initial``,
+``running``, ``notRunning``, ...); a headless page draws no status widget to read it from."""
 
 PAGE_ERRORS_JS = """() => {
     const boxes = [...document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]')];

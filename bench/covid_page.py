@@ -21,7 +21,7 @@ from bench.browser_session import APP_IDLE_JS, app_server, chromium, machine_des
 from data.columnar import columnar_root
 
 FIRST_CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-WORKING = '[data-testid="stSpinner"], [data-testid="stStatusWidget"]'
+WORKING = '[data-testid="stSpinner"]'
 TARGET_SECONDS = 2.0
 
 

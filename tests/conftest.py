@@ -110,20 +110,11 @@ def page(browser):
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered the page and finished running its script.
+    """Wait until Streamlit has rendered the page and finished running its script."""
+    from bench.browser_session import APP_IDLE_JS
 
-    The app element carries the script's state (``initial``, ``running``, ``notRunning``, ...); headless, there is
-    no status widget to read it from.
-    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return document.querySelector('[data-testid="stMain"]') && app
-                && app.getAttribute('data-test-script-state') === 'notRunning';
-        }""",
-        timeout=timeout,
-    )
+    page.wait_for_function(APP_IDLE_JS, timeout=timeout)
 
 
 def page_has_no_exception(page) -> None:
