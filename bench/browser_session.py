@@ -167,12 +167,13 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run app.py`` on 127.0.0.1 with this process's environment; always stopped on exit.
+    """``streamlit run app.py`` (or another script) on 127.0.0.1 with this process's environment; always stopped on exit.
 
     The server runs in its own process group, so stopping it also stops anything it started.
     """
 
-    def __init__(self):
+    def __init__(self, script: str | Path = "app.py"):
+        self.script = str(script)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="ml-atlas-bench-", suffix=".log", delete=False)
@@ -182,7 +183,7 @@ class AppServer:
     def start(self) -> None:
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=PROJECT_ROOT, env=dict(os.environ), stdout=self.log, stderr=subprocess.STDOUT,
@@ -220,9 +221,10 @@ class AppServer:
 
 
 @asynccontextmanager
-async def app_server():
-    """A started, healthy app server, stopped (with its children) however the block ends."""
-    server = AppServer()
+async def app_server(script: str | Path = "app.py"):
+    """A started, healthy app server (of ``script``, run from the project folder with its settings), stopped
+    (with its children) however the block ends."""
+    server = AppServer(script)
     try:
         server.start()
         await server.wait_healthy()
