@@ -25,7 +25,8 @@ from models.recommender.artifacts import (DEFAULT_COMPARED, DEFAULT_COMPARISON, 
 from models.recommender.cost import comparison_seconds, fit_seconds, grid_seconds, within_budget
 from models.recommender.interpretation import matrix_density, neighbour_population, rating_steps
 from models.recommender.model import (ALGORITHMS, FACTOR_MODELS, KNN_GRID, KNN_MODELS, MAX_ITEM_BASED_ITEMS,
-                                      SIMILARITIES, SVD_GRID, Recommender, cold_start, first_users, grid_size)
+                                      SIMILARITIES, SVD_GRID, Recommender, cold_start_job, first_users,
+                                      grid_size)
 
 LEARNING_RATES = [0.002, 0.005, 0.007, 0.01]
 REGULARISATIONS = [0.02, 0.05, 0.1, 0.2]
@@ -296,18 +297,23 @@ def your_ratings(recommender: Recommender, low: float, high: float, link: LinkNo
 def your_recommendations(name: str, data: MovieLens, recommender: Recommender, n: int, min_ratings: int,
                          link: LinkNote) -> pd.DataFrame | None:
     """A newcomer's top ``n`` movies once they rated some and pressed the button, refitting ``recommender``'s algorithm
-    with their ratings folded in; kept in session state while the question stays the same, else None."""
+    with their ratings folded in, as a job (kept in the server's artifact store); None until asked, and again once
+    the question changes."""
     algorithm, params = recommender.algorithm, recommender.params
     st.write(f"Rate a handful of movies. Your ratings are **folded into the data as a new user and the {algorithm} "
              "model is refitted on everything** (exact, not an approximation; a few seconds for SVD).")
     mine = your_ratings(recommender, data.ratings.rating.min(), data.ratings.rating.max(), link)
-    request = (name, algorithm, tuple(sorted(params.items())), tuple(mine.items()), n, min_ratings)
+    request = f"{fit_key(name, algorithm, params)}-cold-start-{sorted(mine.items())}-top-{n}-min-{min_ratings}-ratings"
     if mine and st.button("Recommend for me", type="primary"):
-        with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."), errors_explained():
-            _, _, yours = cold_start(data.ratings, data.movies, mine, algorithm, n, min_ratings, **params)
-            st.session_state["cold_start"] = (request, yours)
-    answered, yours = st.session_state.get("cold_start", (None, None))
-    return yours if answered == request else None
+        st.session_state["cold_start"] = request
+    if not mine or st.session_state.get("cold_start") != request:
+        return None
+    refit = InMemoryArtifact(request, f"{algorithm} refitted with your {len(mine)} ratings",
+                             partial(cold_start_job, data.ratings, data.movies, mine, algorithm, n, min_ratings, params))
+    yours = None
+    with st.spinner(f"Refitting {algorithm} with your {len(mine)} ratings..."), errors_explained():
+        yours = loaded(refit)
+    return yours
 
 
 def comparison_parameters(low: float, high: float) -> tuple[list[str], int, float]:

@@ -455,6 +455,12 @@ def cold_start(ratings: pd.DataFrame, movies: pd.DataFrame, new_ratings: dict, a
     return model, new_user, model.recommend(new_user, n, min_ratings)
 
 
+def cold_start_job(ratings: pd.DataFrame, movies: pd.DataFrame, new_ratings: dict, algorithm: str, n: int,
+                   min_ratings: int, params: dict, progress: TrainingProgress | None = None) -> pd.DataFrame:
+    """:func:`cold_start` as a job: only the newcomer's top ``n`` is sent back, not the refitted model."""
+    return cold_start(ratings, movies, new_ratings, algorithm, n, min_ratings, **params)[2]
+
+
 def grid_size(grid: dict) -> int:
     """How many parameter combinations a grid has."""
     return math.prod(len(values) for values in grid.values())
