@@ -19,9 +19,13 @@ from data.imdb import load_imdb
 from core.progress import TrainingProgress
 from core.settings import quick_mode
 from models.sentiment.artifacts import MODEL_NAMES, TITLES
-from models.sentiment.model import trained_model
+from models.sentiment.explain import explains_with_gradients, integrated_gradients, reading_word_by_word
+from models.sentiment.model import trained_model, word_contributions
 
 LATENCY_REVIEWS = 200
+EXPLAINED_REVIEWS = 20
+EXPLANATIONS = {"occlusion": word_contributions, "integrated gradients": integrated_gradients,
+                "word by word": reading_word_by_word}
 
 
 class PrintProgress(TrainingProgress):
@@ -46,6 +50,21 @@ def latency_ms(model, texts: list[str]) -> np.ndarray:
     return np.array(times)
 
 
+def explanation_ms(model, texts: list[str]) -> dict[str, np.ndarray]:
+    """Milliseconds per review for each explanation the page shows for this model."""
+    shown = {name: explain for name, explain in EXPLANATIONS.items()
+             if name == "occlusion" or explains_with_gradients(model)}
+    times = {}
+    for name, explain in shown.items():
+        explain(model, texts[0])
+        times[name] = []
+        for text in texts:
+            started = time.perf_counter()
+            explain(model, text)
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: np.array(values) for name, values in times.items()}
+
+
 def main() -> None:
     if quick_mode():
         sys.exit("Unset ML_ATLAS_QUICK: the bench measures the full models.")
@@ -60,6 +79,9 @@ def main() -> None:
               f"epochs {report['epochs']}, training {report['training_seconds'] / 60:.1f} min "
               f"(fit {report['fit_seconds'] / 60:.1f} min + evaluation and saving), "
               f"latency p50 {np.percentile(times, 50):.1f} ms, p95 {np.percentile(times, 95):.1f} ms", flush=True)
+        for explanation, spent in explanation_ms(model, reviews[:EXPLAINED_REVIEWS]).items():
+            print(f"  {explanation}: p50 {np.percentile(spent, 50):.0f} ms, p95 {np.percentile(spent, 95):.0f} ms "
+                  f"per review", flush=True)
     print("\n| model | test accuracy | training time | p95 latency (1 review) |\n|---|---:|---:|---:|")
     for name, report, times in rows:
         print(f"| {name} | {report['test_accuracy']:.2%} | {report['training_seconds'] / 60:.1f} min "
