@@ -34,7 +34,7 @@ def corpus_model(architecture: str, corpus: str) -> TrainedModel:
     for dataset in model.data:  # a corpus that cannot be had is explained before any estimate
         load_or_explain(dataset_dir, dataset)
     st.info(f"No {ARCHITECTURES[architecture]} model of **{corpus}** is trained yet. Training it takes about "
-            f"**{duration(model.estimate)}** on 2 CPU cores, as a job on the job cluster: you can leave the page "
+            f"**{duration(model.estimate)}** on a training worker of the job cluster: you can leave the page "
             "meanwhile, and everyone gets the model once it is done.", icon=":material/schedule:")
     if not st.button(f"Train {ARCHITECTURES[architecture]} on {corpus} (about {duration(model.estimate)})",
                      key=f"train-{model.key}", type="primary"):

@@ -48,8 +48,9 @@ class Artifact:
     data: tuple[str, ...] = ()
     """Keys of the data sets training reads (``data/registry.py``), so a page can check them before training."""
     estimate: float = 60.0
-    """Seconds its own training takes on 2 CPU cores, once what it ``needs`` is trained (what a page states before
-    it starts)."""
+    """Seconds its own training takes on the default local cluster of a 2-core machine (a training worker has one
+    TensorFlow thread; ``bench/warm_start.py`` measures them), once what it ``needs`` is trained: what a page states
+    before it starts, and the warm start's order."""
     kind: JobKind = TRAINING
     """A model's training by default; a result of a page's settings kept in the cache is a fit (a bounded artifact)."""
     needs: tuple["Artifact", ...] = ()

@@ -60,13 +60,13 @@ HMM_TAGGERS = Artifact(
     spec=tagger_spec,
     build="models.hmm.training:load_taggers",
     data=(DATASET,),
-    estimate=15.0,
+    estimate=11.0,
 )
 BAUM_WELCH = Artifact(
     name="hmm-baum-welch",
-    description="Baum-Welch on the treebank's training words, no tags (about 25 s on 2 CPU cores)",
+    description="Baum-Welch on the treebank's training words, no tags (about 20 s)",
     spec=baum_welch_spec,
     build="models.hmm.training:load_baum_welch",
     data=(DATASET,),
-    estimate=25.0,
+    estimate=20.0,
 )

@@ -45,9 +45,9 @@ def default_comparison_spec() -> ArtifactSpec:
 DEFAULT_COMPARISON = Artifact(
     name="recommender-comparison",
     description="MovieLens ml-latest-small: 5-fold CV and precision/recall@10 of six Surprise algorithms "
-                "(a few minutes on 2 CPU cores)",
+                "(about a minute on a fit worker)",
     spec=default_comparison_spec,
     build="models.recommender.model:default_comparison",
     data=("movielens-small",),
-    estimate=180.0,
+    estimate=60.0,
 )

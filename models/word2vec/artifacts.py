@@ -11,13 +11,13 @@ from data.text import DEFAULT_CORPUS, MILLION_WORDS, corpus_checksum, corpus_dat
 from models.word2vec.config import ARCHITECTURES, QUICK_DOCUMENTS, MapSettings, default_config
 
 
-DEFAULT_CORPUS_SECONDS = 300.0
-"""word2vec's training on the default corpus on 2 CPU cores; other corpora's are estimated from their size."""
+DEFAULT_CORPUS_SECONDS = {"cbow": 44.0, "skipgram": 116.0}
+"""word2vec's training on the default corpus on a training worker; other corpora's are estimated from their size."""
 
 
-def training_seconds(corpus: str) -> float:
-    return DEFAULT_CORPUS_SECONDS * MILLION_WORDS.get(corpus, MILLION_WORDS[DEFAULT_CORPUS]) / MILLION_WORDS[
-        DEFAULT_CORPUS]
+def training_seconds(architecture: str, corpus: str) -> float:
+    return DEFAULT_CORPUS_SECONDS[architecture] * MILLION_WORDS.get(corpus, MILLION_WORDS[DEFAULT_CORPUS]) / \
+        MILLION_WORDS[DEFAULT_CORPUS]
 
 
 def model_spec(architecture: str, corpus: str) -> ArtifactSpec:
@@ -48,7 +48,7 @@ def word2vec_model(architecture: str, corpus: str = DEFAULT_CORPUS) -> Artifact:
                     description=f"word2vec {ARCHITECTURES[architecture]} on the {corpus} corpus",
                     spec=lambda: model_spec(architecture, corpus), build="models.word2vec.model:trained_model",
                     arguments=(architecture, corpus), data=corpus_datasets(corpus),
-                    estimate=training_seconds(corpus))
+                    estimate=training_seconds(architecture, corpus))
 
 
 def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSettings = MapSettings()) -> Artifact:
@@ -62,7 +62,7 @@ def word_map(architecture: str, corpus: str = DEFAULT_CORPUS, settings: MapSetti
                         f"{ARCHITECTURES[architecture]} vectors ({corpus})")
     return Artifact(name=f"word-map-{architecture}", description=description,
                     spec=lambda: map_spec(architecture, corpus, settings), build="models.word2vec.word_map:trained_map",
-                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=10.0,
+                    arguments=(architecture, corpus, settings), data=corpus_datasets(corpus), estimate=3.0,
                     kind=TRAINING if default else FIT, needs=(word2vec_model(architecture, corpus),))
 
 
