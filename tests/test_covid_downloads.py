@@ -26,14 +26,14 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 COMPACT_HEADER = ("CountryName,CountryCode,RegionName,RegionCode,Jurisdiction,Date,C1M_School closing,C1M_Flag,"
                   "C2M_Workplace closing,C2M_Flag,C8EV_International travel controls,E1_Income support,E1_Flag,"
-                  "H2_Testing policy,H6M_Facial Coverings,H6M_Flag,H7_Vaccination policy,H7_Flag,"
-                  "StringencyIndex_Average")
+                  "H2_Testing policy,H4_Emergency investment in healthcare,H6M_Facial Coverings,H6M_Flag,"
+                  "H7_Vaccination policy,H7_Flag,StringencyIndex_Average")
 COMPACT_ROWS = [
-    "Sweden,SWE,,,NAT_TOTAL,20200310,0,,0,,1,0,,1,0,,0,,11.11",
-    "Sweden,SWE,,,NAT_TOTAL,20200311,1,1,1,0,1,0,,1,0,,0,,25.0",
-    "Sweden,SWE,,,NAT_TOTAL,20200312,,,1,0,3,1,1,2,2,0,0,,30.5",
-    "United States,USA,Alaska,US_AK,STATE_TOTAL,20200310,3,1,3,1,4,2,1,3,4,1,5,1,90",
-    "United States,USA,,,NAT_TOTAL,20200310,3,0,2,0,3,2,1,3,4,1,5,1,80",
+    "Sweden,SWE,,,NAT_TOTAL,20200310,0,,0,,1,0,,1,0,0,,0,,11.11",
+    "Sweden,SWE,,,NAT_TOTAL,20200311,1,1,1,0,1,0,,1,0,0,,0,,25.0",
+    "Sweden,SWE,,,NAT_TOTAL,20200312,,,1,0,3,1,1,2,0,2,0,0,,30.5",
+    "United States,USA,Alaska,US_AK,STATE_TOTAL,20200310,3,1,3,1,4,2,1,3,0,4,1,5,1,90",
+    "United States,USA,,,NAT_TOTAL,20200310,3,0,2,0,3,2,1,3,1500000000.5,4,1,5,1,80",
 ]
 
 
@@ -50,7 +50,7 @@ def test_the_compact_file_becomes_each_indicators_level_and_flag_per_country_and
     assert list(wide.columns) == ["country_code", "country", "date", "C1M_School closing", "C1M_Flag",
                                   "C2M_Workplace closing", "C2M_Flag", "C8EV_International travel controls",
                                   "H2_Testing policy", "H6M_Facial Coverings", "H6M_Flag", "H7_Vaccination policy",
-                                  "H7_Flag"]  # E1 and the index are not indicators shown
+                                  "H7_Flag"]  # E1 and the index are not containment or health indicators; H4 is money
     long = read_indicators(tmp_path / INDICATOR_FILE).set_index(["country_code", "indicator", "date"])
     assert len(long.loc["USA"]) == 6  # one day of six indicators, from the national row only: Alaska's is not national
     assert long.loc[("USA", "C1", pd.Timestamp("2020-03-10")), "level"] == 3
