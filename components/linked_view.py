@@ -54,7 +54,7 @@ class LinkNote:
         for key, value in held.items():
             self._said[key] = self._said_of(key, url_strings(value))
         with self._slot:
-            return show_link_note([sentence for said in self._said.values() for sentence in said])
+            return _show_link_note([sentence for said in self._said.values() for sentence in said])
 
     def _said_of(self, key: str, holding: list[str]) -> list[str]:
         if key in self._drawn_before and key in self._remembered:  # a later run of the visit that opened the link
@@ -68,7 +68,7 @@ class LinkNote:
         return said
 
 
-def show_link_note(sentences: list[str]) -> list[str]:
+def _show_link_note(sentences: list[str]) -> list[str]:
     """The note naming each of the link's values the page could not use (nothing when there is none)."""
     if sentences:
         st.info("**This link asked for something the page cannot show**\n" + "".join(f"\n- {n}" for n in sentences),
