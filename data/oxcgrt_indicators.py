@@ -127,7 +127,7 @@ def indicator_catalog(source, long: pd.DataFrame) -> dict[str, Indicator]:
     names = {chosen[column]: _LEVEL_COLUMN.match(column)["name"] for column in chosen
              if not chosen[column].endswith("_flag")}
     flagged = {short.removesuffix("_flag") for short in chosen.values() if short.endswith("_flag")}
-    highest = long.groupby("indicator")["level"].max()
+    highest = long.groupby("indicator")["level"].max().fillna(0)  # an indicator no row records: level 0
     return {code: Indicator(code, names[code], int(highest.get(code, 0)), code in flagged) for code in _codes(chosen)}
 
 

@@ -81,6 +81,14 @@ def test_each_indicators_name_highest_level_and_flag_are_read_from_the_file(tmp_
     assert catalog["H6"].name == "Facial Coverings" and catalog["H7"].max_level == 5
 
 
+def test_an_indicator_no_row_records_is_in_the_catalog_at_level_0(tmp_path):
+    never_h7 = [",".join(row.split(",")[:-3] + ["", "", row.split(",")[-1]]) for row in COMPACT_ROWS]
+    (tmp_path / "compact.csv").write_text("\n".join([COMPACT_HEADER, *never_h7]) + "\n")
+    unpack_compact_national(tmp_path / "compact.csv", tmp_path, DATASETS[DATASET].downloads[0])
+    catalog = indicator_catalog(tmp_path / INDICATOR_FILE, read_indicators(tmp_path / INDICATOR_FILE))
+    assert catalog["H7"] == Indicator("H7", "Vaccination policy", 0, True)
+
+
 @pytest.fixture
 def served(http_root, monkeypatch, tmp_path):
     """Both on-demand data sets pointed at files in their publishers' formats on 127.0.0.1; a locator that finds

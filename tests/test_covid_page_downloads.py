@@ -40,7 +40,7 @@ def publishers_files(www) -> None:
         for day in pd.date_range("2020-01-01", "2022-12-31"):
             c6 = 2 if day >= pd.Timestamp(LOCKDOWN[iso3]) else 0
             flag = "1" if c6 else ""
-            policy.append(f"{name},{iso3},,,NAT_TOTAL,{day:%Y%m%d},0,,0,,1,0,,1,0,,0,,10")
+            policy.append(f"{name},{iso3},,,NAT_TOTAL,{day:%Y%m%d},0,,0,,1,0,,1,0,0,,0,,10")
             policy[-1] = policy[-1].replace(",0,,0,,1,0,", f",0,,{c6},{flag},1,0,", 1)
     header = COMPACT_HEADER.replace("C2M_Workplace closing,C2M_Flag", "C6M_Stay at home requirements,C6M_Flag")
     (www / "OxCGRT_compact_national_v1.csv").write_text("\n".join([header, *policy]) + "\n")
