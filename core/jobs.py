@@ -221,14 +221,20 @@ def _records(client) -> dict[str, dict[str, Any]]:
 class JobBoard:
     """The app's side of the jobs: submit, follow, collect. One per process, shared by its sessions.
 
-    It holds the Dask future of every job this process asked for, so a session that leaves
-    or reruns does not release (and so cancel) a job others wait for.
+    It holds the Dask future of every job this process asked for while the job runs, so a
+    session that leaves or reruns does not release (and so cancel) a job others wait for.
+    When a job ends, its outcome (result or error) is brought here and the future released:
+    a finished result is not left in a worker's memory, where the worker's death would make
+    Dask run the job again.
     """
 
     def __init__(self, client):
         self.client = client
         self._futures: dict[str, Any] = {}
+        self._outcomes: dict[str, tuple[bool, Any]] = {}
+        """Task key -> (True, result) or (False, the error): ended jobs, until forgotten."""
         self._lock = threading.Lock()
+        self._collected = threading.Condition(self._lock)
 
     def submit(self, job: Job) -> None:
         """Queue ``job`` unless it is queued, running or finished here already (then it is shared)."""
@@ -237,7 +243,7 @@ class JobBoard:
         job = replace(job, key=task_key(job.key))
         with self._lock:
             future = self._futures.get(job.key)
-            if future is not None and future.status != "cancelled":
+            if job.key in self._outcomes or (future is not None and future.status != "cancelled"):
                 return
             records = _records(self.client)
             record = records.get(job.key)
@@ -254,13 +260,29 @@ class JobBoard:
                     "owner": job.owner, "priority": job.priority, "submitted": time.time(), "attempts": 0})
             future = self.client.submit(execute, cloudpickle.dumps(job), key=job.key, pure=False, resources={job.kind.name: 1},
                                         priority=job.priority)
-            future.add_done_callback(self._record_death)
             self._futures[job.key] = future
+            future.add_done_callback(self._on_done)
 
-    def _record_death(self, future) -> None:
-        """A job whose worker died never wrote its end: write it (off Dask's event loop thread)."""
-        if future.status == "error":
-            threading.Thread(target=self._status_of_task, args=(future.key,), daemon=True).start()
+    def _on_done(self, future) -> None:
+        threading.Thread(target=self._collect, args=(future,), daemon=True).start()  # off Dask's event loop
+
+    def _collect(self, future) -> None:
+        """Bring an ended job's outcome here and release its future; a job whose worker died never wrote its
+        end: write it."""
+        if future.status == "cancelled":
+            return
+        try:
+            outcome = (True, future.result())
+        except BaseException as error:
+            outcome = (False, error)
+        with self._collected:
+            if self._futures.get(future.key) is future:
+                del self._futures[future.key]
+                self._outcomes[future.key] = outcome
+            self._collected.notify_all()
+        future.release()
+        if not outcome[0]:
+            self._status_of_task(future.key)
 
     def status(self, key: str) -> JobStatus:
         """The job's state as every replica sees it (from the scheduler), completed by this process's future."""
@@ -269,15 +291,15 @@ class JobBoard:
     def _status_of_task(self, key: str) -> JobStatus:
         records = _records(self.client)
         record = records.get(key)
-        future = self._futures.get(key)
         if record is None:
             return JobStatus(key, "unknown")
         state = record.get("state", "unknown")
         reason = record.get("reason", "")
-        if future is not None and future.status == "error" and state != "failed":
-            state, reason = "failed", _death_reason(future.exception())
+        ended, value = self._outcomes.get(key, (None, None))
+        if ended is False and state != "failed":
+            state, reason = "failed", _death_reason(value)
             self.client.set_metadata([NAMESPACE, key], {**record, "state": state, "reason": reason})
-        elif future is not None and future.status == "finished":
+        elif ended:
             state = "done"
         elapsed = time.time() - record["started"] if state == "running" and "started" in record else 0.0
         fraction = float(record.get("fraction", 0.0))
@@ -293,22 +315,31 @@ class JobBoard:
 
     def result(self, key: str, timeout: float | None = None) -> Any:
         """The job's result (waiting up to ``timeout`` seconds); :class:`JobFailed` with the reason if it failed."""
-        future = self._futures[task_key(key)]
-        try:
-            return future.result(timeout=timeout)
-        except (TimeoutError, InputError):
-            raise  # an InputError is the visitor's to act on, as if it had been raised in the page
-        except Exception as error:
-            raise JobFailed(self.status(key).reason or _death_reason(error)) from error
+        task = task_key(key)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._collected:
+            while task not in self._outcomes:
+                if task not in self._futures:
+                    raise KeyError(f"no job {key} was asked for here")
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise TimeoutError(f"the job {key} did not end in {timeout} s")
+                self._collected.wait(left)
+            ended, value = self._outcomes[task]
+        if ended:
+            return value
+        if isinstance(value, InputError):
+            raise value  # the visitor's to act on, as if it had been raised in the page
+        raise JobFailed(self.status(key).reason or _death_reason(value)) from value
 
     def done(self, key: str) -> bool:
-        future = self._futures.get(task_key(key))
-        return future is not None and future.done()
+        return task_key(key) in self._outcomes
 
     def forget(self, key: str) -> None:
-        """Let go of a job's future: its result has been kept, or it failed and asking again runs it afresh."""
+        """Let go of a job: its result has been kept, or it failed and asking again runs it afresh."""
         with self._lock:
             future = self._futures.pop(task_key(key), None)
+            self._outcomes.pop(task_key(key), None)
         if future is not None:
             future.release()
 

@@ -213,6 +213,23 @@ def test_a_worker_that_dies_twice_is_reported_and_the_cache_holds_nothing(tmp_pa
     assert [p.name for p in cache.iterdir() if not p.name.startswith(".")] == []
 
 
+def test_a_worker_that_dies_does_not_run_again_the_jobs_that_had_finished_on_it(tmp_path):
+    board = job_board()
+    counter = tmp_path / "runs"
+    finished = Job("finished-before-a-death", "a training that ended", _counted_slow_job(str(counter), 0.1), TRAINING)
+    board.submit(finished)
+    assert board.result(finished.key, timeout=120) == "trained once"
+    dying = Job("dies-after-another-ended", "a training whose worker dies", _training_that_kills_its_worker(
+        str(tmp_path / "cache"), str(tmp_path / "died"), always=False), TRAINING)
+    board.submit(dying)
+    board.result(dying.key, timeout=180)
+    deadline = time.time() + 60
+    while any(board.client.processing().values()) and time.time() < deadline:
+        time.sleep(0.5)  # anything Dask would run again after the death has been given time to run
+    assert counter.read_text().count("started") == 1
+    assert board.result(finished.key, timeout=1) == "trained once"  # the result is kept, here, not on the worker
+
+
 # --- pages ---
 
 
