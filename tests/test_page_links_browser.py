@@ -40,11 +40,13 @@ def shows_forecasting_view(page, horizon: str, rmse: bool) -> None:
     """The page shows Peyton Manning's series, ``horizon`` typed, and RMSE charted or not.
 
     Read with Playwright's retrying expectations: a number input bound to the URL can show its default for a moment
-    (0.2 s measured) after the script has run, before Streamlit's frontend puts the link's value in it.
+    (0.2 s measured) after the script has run, before Streamlit's frontend puts the link's value in it. On the
+    loaded CI machine the page's controls were once still being drawn 5 s after the run (Playwright's default wait).
     """
-    expect(page.get_by_role("combobox", name="Series")).to_have_value(PEYTON)
-    expect(page.get_by_label(re.compile(r"^Horizon \(day steps"))).to_have_value(horizon)
-    expect(page.get_by_role("radio", name="RMSE")).to_be_checked(checked=rmse)
+    drawn = {"timeout": 30_000}
+    expect(page.get_by_role("combobox", name="Series")).to_have_value(PEYTON, **drawn)
+    expect(page.get_by_label(re.compile(r"^Horizon \(day steps"))).to_have_value(horizon, **drawn)
+    expect(page.get_by_role("radio", name="RMSE")).to_be_checked(checked=rmse, **drawn)
 
 
 def test_a_forecasting_link_opens_its_series_and_horizon_and_the_address_it_writes_is_a_link(app_url, browser):
