@@ -267,10 +267,8 @@ class JobBoard:
         threading.Thread(target=self._collect, args=(future,), daemon=True).start()  # off Dask's event loop
 
     def _collect(self, future) -> None:
-        """Bring an ended job's outcome here and release its future; a job whose worker died never wrote its
-        end: write it."""
-        if future.status == "cancelled":
-            return
+        """Bring an ended job's outcome here (a cancelled job's is its CancelledError) and release its future; a
+        job whose worker died never wrote its end: write it."""
         try:
             outcome = (True, future.result())
         except BaseException as error:
@@ -353,7 +351,9 @@ def _death_reason(error: BaseException | None) -> str:
                 "ML_ATLAS_FIT_MEMORY).")
     if isinstance(error, TimeLimitExceeded):
         return str(error)
-    return f"{name}: {error}" if error is not None else "it was cancelled"
+    if error is None or name.endswith("CancelledError"):  # distributed's FutureCancelledError too
+        return "it was cancelled on the job cluster (by a restart of its scheduler, say): try again."
+    return f"{name}: {error}"
 
 
 def duration(seconds: float) -> str:

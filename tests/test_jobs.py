@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from distributed import Client
+from distributed import Client, Future
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT_ROOT, _free_port, run_until_ready
 from core.cache import ArtifactSpec, ModelCache
-from core.jobs import FIT, TRAINING, Job, JobBoard, JobFailed, job_board, run_side_by_side
+from core.jobs import FIT, TRAINING, Job, JobBoard, JobFailed, job_board, run_side_by_side, task_key
 from models.rnn import long_memory
 
 # --- job functions (run on the workers) ---
@@ -228,6 +228,16 @@ def test_a_worker_that_dies_does_not_run_again_the_jobs_that_had_finished_on_it(
         time.sleep(0.5)  # anything Dask would run again after the death has been given time to run
     assert counter.read_text().count("started") == 1
     assert board.result(finished.key, timeout=1) == "trained once"  # the result is kept, here, not on the worker
+
+
+def test_a_job_cancelled_on_the_cluster_is_reported_not_waited_for_forever(job_cluster):
+    board = job_board()
+    board.submit(Job("cancelled-elsewhere", "a fit cancelled on the cluster", _until_stopped, FIT, time_limit=5.0))
+    with Client(job_cluster.scheduler_address, set_as_default=False) as other:
+        other.cancel([Future(task_key("cancelled-elsewhere"), other)], force=True)
+    with pytest.raises(JobFailed, match="cancelled on the job cluster"):
+        board.result("cancelled-elsewhere", timeout=30)
+    assert board.status("cancelled-elsewhere").state == "failed"
 
 
 # --- pages ---
