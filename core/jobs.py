@@ -283,7 +283,7 @@ class JobBoard:
             self._status_of_task(future.key)
 
     def status(self, key: str) -> JobStatus:
-        """The job's state as every replica sees it (from the scheduler), completed by this process's future."""
+        """The job's state as every replica sees it (from the scheduler), completed by the outcome this process took."""
         return self._status_of_task(task_key(key))
 
     def _status_of_task(self, key: str) -> JobStatus:
