@@ -97,7 +97,8 @@ def main() -> None:
         for run in range(args.runs):
             runs.append(one_run(architecture, documents, sentences))
             loads.append(os.getloadavg()[0])
-            print(f"  {label} run {run + 1}: ours {runs[-1][0]['training']['words_per_second']:,} words/s, gensim "
+            print(f"  {label} run {run + 1}: ours ({runs[-1][0]['training'].get('steps')}) "
+                  f"{runs[-1][0]['training']['words_per_second']:,} words/s, gensim "
                   f"{runs[-1][1]['training']['words_per_second']:,} words/s; load average {loads[-1]:.1f}", flush=True)
         ours, gensim = runs[-1]
         saved["gensim"][architecture] = gensim

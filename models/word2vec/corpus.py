@@ -186,6 +186,21 @@ def noise_table(counts: np.ndarray, size: int = 10_000_000, power: float = 0.75)
     return np.repeat(np.arange(len(counts), dtype=np.int32), repeats)
 
 
+def noise_alias_table(counts: np.ndarray, power: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
+    """The noise distribution as Walker's alias table (Vose's construction): draw a word i uniformly, keep it
+    with probability ``keep[i]``, else take ``alias[i]``. Exact, and two arrays of the vocabulary's size, so
+    a draw stays in the CPU's cache where :func:`noise_table`'s millions of entries miss it."""
+    scaled = noise_distribution(counts, power) * len(counts)
+    keep, alias = np.ones(len(counts), np.float32), np.arange(len(counts), dtype=np.int32)
+    small, large = [i for i, p in enumerate(scaled) if p < 1.0], [i for i, p in enumerate(scaled) if p >= 1.0]
+    while small and large:
+        light, heavy = small.pop(), large.pop()
+        keep[light], alias[light] = scaled[light], heavy
+        scaled[heavy] += scaled[light] - 1.0
+        (small if scaled[heavy] < 1.0 else large).append(heavy)
+    return keep, alias  # what is left in either list is kept with probability 1 (rounding)
+
+
 def learning_rate(progress: np.ndarray | float, start: float = 0.025) -> np.ndarray | float:
     """Linear decay from ``start`` at progress 0 to 0 at progress 1, floored at start/10,000 like word2vec.c."""
     return np.maximum(start * (1.0 - np.asarray(progress, dtype=float)), start * 1e-4)

@@ -1,17 +1,23 @@
-"""The word2vec training loop in TensorFlow: sparse SGD on two embedding tables.
+"""The word2vec training loop in TensorFlow: SGD on two embedding tables, by a fused op or by XLA minibatches.
 
-Throughput on a CPU is the point of this design. NumPy builds the training
-examples (pairs for Skip-gram, context windows for CBOW) chunk by chunk in a
-``tf.data`` pipeline that runs ahead of training on the other core; the
-examples are cut into blocks of a fixed number of minibatches, and one
-XLA-compiled ``tf.function`` trains a whole block in a loop over its
-minibatches (XLA copies the tables once per call, so the loop amortises that
-copy over many minibatches). Each minibatch gathers only the rows it touches
-(input vectors of the centers or context words, output vectors of the target
-and its negatives), computes the gradient of the negative-sampling loss by
-hand and adds it back with ``scatter_add``: plain SGD, no optimizer state, no
-dense gradient of the tables, no per-example Python. Negatives are drawn from
-word2vec's unigram^0.75 table by the pipeline, off the training thread.
+Throughput on a CPU is the point of this design, and there are two ways to it.
+
+**The fused op** (negative sampling, no max-norm: the app's models). ``kernel.py`` builds ``_kernel.cc``, one
+TensorFlow op that trains a chunk of corpus tokens the way word2vec.c and gensim do: token by token, windows,
+noise words and SGD steps computed in place on the tables, one part of the chunk per thread without locks.
+NumPy only subsamples each chunk. Nothing is materialised per example, and the noise words come from an alias
+table of the vocabulary's size that stays in cache. ``python -m bench.word2vec`` measured the minibatch steps
+below at 0.4-0.6 of gensim's words/s and the op at 1.7 of them, scoring as well or better on analogies and
+WordSim-353.
+
+**XLA minibatches** (the full softmax, max-norm, or a machine with no C++ compiler). NumPy builds the training
+examples (pairs for Skip-gram, context windows for CBOW) chunk by chunk in a ``tf.data`` pipeline that runs
+ahead of training on the other core; the examples are cut into blocks of a fixed number of minibatches, and
+one XLA-compiled ``tf.function`` trains a whole block in a loop over its minibatches (XLA copies the tables
+once per call, so the loop amortises that copy over many minibatches). Each minibatch gathers only the rows it
+touches, computes the gradient of the loss by hand and adds it back with ``scatter_add``: plain SGD, no
+optimizer state, no dense gradient of the tables, no per-example Python. Negatives are drawn from word2vec's
+unigram^0.75 table by the pipeline, off the training thread.
 """
 from __future__ import annotations
 
@@ -21,8 +27,9 @@ import numpy as np
 import tensorflow as tf
 
 from core.progress import TrainingProgress
-from models.word2vec.corpus import (EncodedCorpus, Vocabulary, cbow_contexts, keep_probability, learning_rate, noise_table, skipgram_pairs, subsample)
+from models.word2vec.corpus import (EncodedCorpus, Vocabulary, cbow_contexts, keep_probability, learning_rate, noise_alias_table, noise_table, skipgram_pairs, subsample)
 from models.word2vec.config import Word2VecConfig
+from models.word2vec.kernel import load_kernel
 from models.word2vec.vectors import WordVectors
 
 CHUNK_TOKENS = 200_000
@@ -116,6 +123,17 @@ def _train_block(step, batch: int, arrays, lr_start, lr_end):
     return total
 
 
+def _subsampled_chunks(corpus: EncodedCorpus, keep: np.ndarray, rng: np.random.Generator):
+    """One epoch's corpus in chunks of about ``CHUNK_TOKENS`` tokens cut at document starts, each subsampled
+    afresh: (kept ids, their document numbers, raw tokens in the chunk)."""
+    document = corpus.document_of
+    cuts = np.searchsorted(corpus.starts, np.arange(0, len(corpus.ids), CHUNK_TOKENS), side="right") - 1
+    bounds = np.unique(np.concatenate([corpus.starts[cuts], [len(corpus.ids)]]))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        kept = subsample(corpus.ids[lo:hi], keep, rng)
+        yield corpus.ids[lo:hi][kept].astype(np.int32), document[lo:hi][kept], int(hi - lo)
+
+
 def _examples(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config: Word2VecConfig, seed: int):
     """One epoch's training examples chunk by chunk, in corpus order: (arrays, raw tokens in the chunk).
 
@@ -123,20 +141,14 @@ def _examples(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config
     given ``negative`` noise words per example from the sampling ``table``.
     """
     rng = np.random.default_rng(seed)
-    document = corpus.document_of
-    cuts = np.searchsorted(corpus.starts, np.arange(0, len(corpus.ids), CHUNK_TOKENS), side="right") - 1
-    bounds = np.unique(np.concatenate([corpus.starts[cuts], [len(corpus.ids)]]))
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        ids, docs = corpus.ids[lo:hi], document[lo:hi]
-        kept = subsample(ids, keep, rng)
-        ids, docs = ids[kept], docs[kept]
+    for ids, docs, words in _subsampled_chunks(corpus, keep, rng):
         if config.architecture == "skipgram":
             arrays = skipgram_pairs(ids, docs, config.window, rng)
         else:
             arrays = cbow_contexts(ids, docs, config.window, rng)
         order = rng.permutation(len(arrays[0]))
         negatives = table[rng.integers(0, len(table), (len(order), config.negative))]
-        yield [*(a[order] for a in arrays), negatives], hi - lo
+        yield [*(a[order] for a in arrays), negatives], words
 
 
 def _blocks(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config: Word2VecConfig):
@@ -176,15 +188,26 @@ def _pipeline(corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray, config
                                           output_signature=tuple(signature)).prefetch(2)
 
 
-def train(vocabulary: Vocabulary, corpus: EncodedCorpus, config: Word2VecConfig,
-          progress: TrainingProgress | None = None) -> tuple[WordVectors, dict]:
-    """Train word2vec; return the input vectors and training statistics (words/second on raw corpus words)."""
-    progress = progress or TrainingProgress()
-    corpus = corpus.without_unknown()
-    keep = keep_probability(vocabulary.counts, config.sample)
-    keep[0] = 0.0
-    tables = _Tables(len(vocabulary), config)
-    table = noise_table(vocabulary.counts, size=min(10_000_000, 100 * len(vocabulary)))
+def _fused_chunks(kernel, tables: _Tables, corpus: EncodedCorpus, keep: np.ndarray, counts: np.ndarray,
+                  config: Word2VecConfig):
+    """Train with the fused op, chunk by chunk: yields (raw words, mean loss per example) after each chunk."""
+    noise_keep, noise_alias = (tf.constant(a) for a in noise_alias_table(counts))
+    total, done = max(1, len(corpus.ids) * config.epochs), 0
+    for epoch in range(config.epochs):
+        rng = np.random.default_rng(config.seed * 1000 + epoch)
+        for ids, documents, words in _subsampled_chunks(corpus, keep, rng):
+            lr_start, lr_end = learning_rate(np.array([done, done + words]) / total, config.learning_rate)
+            loss, examples = kernel.word2vec_train_chunk(
+                tables.w_in.handle, tables.w_out.handle, ids, documents, noise_keep, noise_alias, float(lr_start), float(lr_end),
+                int(rng.integers(2**62)), cbow=config.architecture == "cbow", window=config.window,
+                negative=config.negative)
+            done += words
+            yield words, float(loss) / max(1, int(examples))
+
+
+def _minibatch_blocks(tables: _Tables, corpus: EncodedCorpus, keep: np.ndarray, table: np.ndarray,
+                      config: Word2VecConfig):
+    """Train with XLA-compiled blocks of minibatches: yields (raw words, mean loss per example) after each block."""
     softmax = config.loss == "softmax"
     if config.architecture == "skipgram":
         def step(centers, contexts, negatives, valid, lr):
@@ -193,19 +216,39 @@ def train(vocabulary: Vocabulary, corpus: EncodedCorpus, config: Word2VecConfig,
         def step(centers, contexts, mask, negatives, valid, lr):
             return tables.cbow_step(centers, contexts, mask, negatives, valid, lr, softmax)
     block = tf.function(lambda arrays, a, b: _train_block(step, config.batch_size, arrays, a, b), jit_compile=True)
+    total, done = max(1, len(corpus.ids) * config.epochs), 0.0
+    for *arrays, valid, words in _pipeline(corpus, keep, table, config):
+        lr_start, lr_end = learning_rate(np.array([done, done + float(words)]) / total, config.learning_rate)
+        loss = block([*arrays, valid], tf.constant(lr_start, tf.float32), tf.constant(lr_end, tf.float32))
+        done += float(words)
+        yield float(words), float(loss) / max(1.0, float(tf.reduce_sum(valid)))
+
+
+def train(vocabulary: Vocabulary, corpus: EncodedCorpus, config: Word2VecConfig,
+          progress: TrainingProgress | None = None) -> tuple[WordVectors, dict]:
+    """Train word2vec; return the input vectors and training statistics (words/second on raw corpus words)."""
+    progress = progress or TrainingProgress()
+    corpus = corpus.without_unknown()
+    keep = keep_probability(vocabulary.counts, config.sample)
+    keep[0] = 0.0
+    tables = _Tables(len(vocabulary), config)
+    kernel = load_kernel() if config.loss == "negative" and not config.max_norm else None
+    if kernel is not None:
+        steps = _fused_chunks(kernel, tables, corpus, keep, vocabulary.counts, config)
+    else:
+        table = noise_table(vocabulary.counts, size=min(10_000_000, 100 * len(vocabulary)))
+        steps = _minibatch_blocks(tables, corpus, keep, table, config)
 
     total = max(1, len(corpus.ids) * config.epochs)
     done, losses = 0.0, []
     started = time.perf_counter()
-    for *arrays, valid, words in _pipeline(corpus, keep, table, config):
-        lr_start, lr_end = learning_rate(np.array([done, done + float(words)]) / total, config.learning_rate)
-        loss = block([*arrays, valid], tf.constant(lr_start, tf.float32), tf.constant(lr_end, tf.float32))
-        losses.append(float(loss) / max(1.0, float(tf.reduce_sum(valid))))
-        done += float(words)
+    for words, loss in steps:
+        losses.append(loss)
+        done += words
         progress.update(done / total, f"epoch {min(config.epochs, int(done) * config.epochs // total + 1)}/"
                                       f"{config.epochs} · loss {losses[-1]:.3f} · "
                                       f"{done / (time.perf_counter() - started):,.0f} words/s")
     seconds = time.perf_counter() - started
     stats = {"seconds": round(seconds, 2), "words": round(done), "words_per_second": round(done / max(seconds, 1e-9)),
-             "final_loss": losses[-1] if losses else None}
+             "final_loss": losses[-1] if losses else None, "steps": "fused op" if kernel is not None else "XLA minibatches"}
     return WordVectors(vocabulary.words, tables.w_in.numpy(), vocabulary.counts), stats
