@@ -23,7 +23,7 @@ from models.word2vec.word_map import projected
 def corpus_model(architecture: str, corpus: str) -> TrainedModel:
     """The model for a named corpus: from memory, from the model cache, or trained as a job.
 
-    A corpus the app does not pre-train costs minutes to an hour: the page states the estimate
+    A corpus the app does not pre-train costs minutes (WikiText-103: 6-10): the page states the estimate
     and waits for a button press before it queues the training (unless it is queued already).
     """
     model = word2vec_model(architecture, corpus)

@@ -11,8 +11,9 @@ from data.text import DEFAULT_CORPUS, MILLION_WORDS, corpus_checksum, corpus_dat
 from models.word2vec.config import ARCHITECTURES, QUICK_DOCUMENTS, MapSettings, default_config
 
 
-DEFAULT_CORPUS_SECONDS = {"cbow": 44.0, "skipgram": 116.0}
-"""word2vec's training on the default corpus on a training worker; other corpora's are estimated from their size."""
+DEFAULT_CORPUS_SECONDS = {"cbow": 26.0, "skipgram": 42.0}
+"""word2vec's training on the default corpus on a training worker (`python -m models train`, 2026-12-03, with the
+fused op: reading and tokenizing the corpus included); other corpora's are estimated from their size."""
 
 
 def training_seconds(architecture: str, corpus: str) -> float:
