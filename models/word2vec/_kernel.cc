@@ -5,10 +5,10 @@
 // to 1..window words on each side (never across a document boundary), then, for CBOW, the mean of the
 // context words' input vectors predicts the center word, and for Skip-gram the center word's input vector
 // predicts each context word; the target and `negative` noise words (drawn from the unigram^0.75
-// distribution by its alias table, a noise word equal to the target skipped) get a logistic-loss SGD step, the output vectors at once and
-// the input vectors with the summed gradient afterwards (CBOW: each context word gets all of it). The
-// learning rate falls linearly from `learning_rate_start` to `learning_rate_end` over the chunk. The
-// chunk is cut into one contiguous part per thread of the op's thread pool, trained at the same time on
+// distribution by its alias table, a noise word equal to the target skipped) get a logistic-loss SGD step,
+// the output vectors at once and the input vectors with the summed gradient afterwards (CBOW: each
+// context word gets all of it). The learning rate falls linearly from `learning_rate_start` to
+// `learning_rate_end` over the chunk. The chunk is cut into one contiguous part per thread of the op's thread pool, trained at the same time on
 // the shared tables without locks (Hogwild, as word2vec.c and gensim do).
 #include <algorithm>
 #include <cmath>
@@ -230,7 +230,8 @@ class Word2vecTrainChunkOp : public OpKernel {
     const Tensor& noise_alias = ctx->input(5);
     OP_REQUIRES(ctx, ids.dims() == 1 && documents.shape() == ids.shape(),
                 absl::InvalidArgumentError("ids and documents must be vectors of one length"));
-    OP_REQUIRES(ctx, noise_keep.dims() == 1 && noise_keep.NumElements() == rows && noise_alias.shape() == noise_keep.shape(),
+    OP_REQUIRES(ctx, noise_keep.dims() == 1 && noise_keep.NumElements() == rows &&
+                         noise_alias.shape() == noise_keep.shape(),
                 absl::InvalidArgumentError("the noise alias table must have one entry per word"));
     c.ids = ids.flat<int32_t>().data();
     c.documents = documents.flat<int32_t>().data();

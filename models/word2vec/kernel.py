@@ -5,8 +5,9 @@ machine's C++ compiler the first time a process needs it (a few seconds), into
 ``<cache root>/kernels/<key>/``. The key hashes the source, TensorFlow's version and flags and the CPU's
 instruction sets, since the library is built for this CPU (``-march=native``): a worker on another kind of
 machine builds its own. The library is written to a temporary name and renamed into place, so processes that
-build at once never load a half-written file, and one that does not load is built again. Where no compiler is found or the build fails, :func:`load_kernel`
-returns None and says why in the log; training then runs the XLA-compiled minibatch steps instead.
+build at once never load a half-written file, and one that does not load is built again. Where no compiler is
+found or the build fails, :func:`load_kernel` returns None and says why in the log; training then runs the
+XLA-compiled minibatch steps instead.
 """
 from __future__ import annotations
 

@@ -198,8 +198,8 @@ def _fused_chunks(kernel, tables: _Tables, corpus: EncodedCorpus, keep: np.ndarr
         for ids, documents, words in _subsampled_chunks(corpus, keep, rng):
             lr_start, lr_end = learning_rate(np.array([done, done + words]) / total, config.learning_rate)
             loss, examples = kernel.word2vec_train_chunk(
-                tables.w_in.handle, tables.w_out.handle, ids, documents, noise_keep, noise_alias, float(lr_start), float(lr_end),
-                int(rng.integers(2**62)), cbow=config.architecture == "cbow", window=config.window,
+                tables.w_in.handle, tables.w_out.handle, ids, documents, noise_keep, noise_alias, float(lr_start),
+                float(lr_end), int(rng.integers(2**62)), cbow=config.architecture == "cbow", window=config.window,
                 negative=config.negative)
             done += words
             yield words, float(loss) / max(1, int(examples))
@@ -250,5 +250,6 @@ def train(vocabulary: Vocabulary, corpus: EncodedCorpus, config: Word2VecConfig,
                                       f"{done / (time.perf_counter() - started):,.0f} words/s")
     seconds = time.perf_counter() - started
     stats = {"seconds": round(seconds, 2), "words": round(done), "words_per_second": round(done / max(seconds, 1e-9)),
-             "final_loss": losses[-1] if losses else None, "steps": "fused op" if kernel is not None else "XLA minibatches"}
+             "final_loss": losses[-1] if losses else None,
+             "steps": "fused op" if kernel is not None else "XLA minibatches"}
     return WordVectors(vocabulary.words, tables.w_in.numpy(), vocabulary.counts), stats
