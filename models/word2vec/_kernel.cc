@@ -8,8 +8,9 @@
 // distribution by its alias table, a noise word equal to the target skipped) get a logistic-loss SGD step,
 // the output vectors at once and the input vectors with the summed gradient afterwards (CBOW: each
 // context word gets all of it). The learning rate falls linearly from `learning_rate_start` to
-// `learning_rate_end` over the chunk. The chunk is cut into one contiguous part per thread of the op's thread pool, trained at the same time on
-// the shared tables without locks (Hogwild, as word2vec.c and gensim do).
+// `learning_rate_end` over the chunk. The chunk is cut into one contiguous part per thread of the op's
+// thread pool, trained at the same time on the shared tables without locks (Hogwild, as word2vec.c and
+// gensim do).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
