@@ -25,9 +25,10 @@ from core.settings import cache_root
 
 SOURCE = Path(__file__).with_name("_kernel.cc")
 FLAGS = ["-std=c++17", "-shared", "-fPIC", "-O3", "-march=native", "-ffast-math", "-w",
-         "-mno-avx512fp16"]
-"""``-w``: TensorFlow's headers print pages of deprecation warnings (errors still show). ``-mno-avx512fp16``:
-Eigen's half-precision AVX-512 header does not compile with GCC 12 on CPUs that have those instructions."""
+         *(["-mno-avx512fp16"] if platform.machine() in ("x86_64", "AMD64") else [])]
+"""``-w``: TensorFlow's headers print pages of deprecation warnings (errors still show). ``-mno-avx512fp16``
+(an x86 option, unknown to compilers for other CPUs): Eigen's half-precision AVX-512 header does not compile
+with GCC 12 on CPUs that have those instructions."""
 
 log = logging.getLogger(__name__)
 
