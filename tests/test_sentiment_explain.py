@@ -1,4 +1,6 @@
 """Integrated gradients and the word-by-word reading of the sentiment networks (quick-mode models)."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,8 @@ from models.sentiment import explain
 from models.sentiment.model import score, trained_model, word_contributions
 
 REVIEW = "The plot was thin and slow, but the acting was superb and I loved every minute of this wonderful film."
+PLAIN_REVIEW = "Awful, boring and badly acted; the worst film I have seen, a complete waste of time."
+"""Read far from the empty review even by the quick networks, which score the mixed REVIEW close to it."""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -25,9 +29,9 @@ def networks(quick_cache):
 
 @pytest.mark.parametrize("name", ["classic", "best"])
 def test_attributions_add_up_to_the_score_minus_the_baseline_score(networks, name):
-    attribution = explain.integrated_gradients(networks[name], REVIEW)
-    assert len(attribution.words) == len(REVIEW.replace(",", "").replace(".", "").split())
-    assert attribution.score == pytest.approx(score(networks[name], REVIEW).probability, abs=1e-5)
+    attribution = explain.integrated_gradients(networks[name], PLAIN_REVIEW)
+    assert len(attribution.words) == len(re.findall(r"\w+", PLAIN_REVIEW))
+    assert attribution.score == pytest.approx(score(networks[name], PLAIN_REVIEW).probability, abs=1e-5)
     difference = attribution.score - attribution.baseline_score
     assert abs(difference) > 1e-3  # a real test: the review and the baseline are read differently
     assert attribution.completeness_gap() <= 0.02 * abs(difference)  # within 2% of what they share out

@@ -59,10 +59,12 @@ def test_the_best_network_keeps_the_review_vectors_it_starts_from(tmp_path, monk
     """Quick-mode training of the best model with known vectors: after training its embedding rows are those vectors."""
     from conftest import quick_models
     from models.sentiment import model as sentiment
+    from models.sentiment.artifacts import config
 
-    known = WordVectors(["good", "bad", "film"], np.array([[0.5] * 16, [-0.5] * 16, [0.25] * 16]))
-    monkeypatch.setattr(sentiment, "review_word_vectors", lambda texts, settings, progress: known)
     with quick_models(tmp_path):
+        width = config("best")["embedding"]
+        known = WordVectors(["good", "bad", "film"], np.array([[0.5] * width, [-0.5] * width, [0.25] * width]))
+        monkeypatch.setattr(sentiment, "review_word_vectors", lambda texts, settings, progress: known)
         model = sentiment.trained_model("best")
     rows = model.keras_model.get_layer("embedding").get_weights()[0]
     for word, vector in zip(known.words, known.vectors):

@@ -36,6 +36,9 @@ FULL_SETTINGS = {
 }
 _QUICK = {"train_size": 2_000, "test_size": 1_000, "validation_size": 400}
 _QUICK_LSTM = {"vocab_size": 3_000, "max_length": 100, "max_epochs": 3, "units": 16, "embedding": 16}
+_QUICK_WORD_VECTORS = {"train_size": 4_000, "word_vector_epochs": 5, "embedding": 32}
+"""Fixed word vectors from 1,600 reviews and one epoch carry no sentiment: the quick best model then read 50–56% of
+the test reviews right and some runs called every review negative; with these it reads 65–69%, in about 14 s."""
 
 
 def config(name: str) -> dict[str, Any]:
@@ -48,7 +51,7 @@ def config(name: str) -> dict[str, Any]:
         if settings["kind"] == "lstm":
             settings.update(_QUICK_LSTM)
             if settings.get("word_vectors"):
-                settings["word_vector_epochs"] = 1
+                settings.update(_QUICK_WORD_VECTORS)
     return settings
 
 
