@@ -91,6 +91,7 @@ def served(job_cluster, tmp_path_factory):
         _stop(process)
     output = log_path.read_text()
     assert not _group_members(process.pid), f"processes left running: {_group_members(process.pid)}"
+    assert "Stopped. Logs:" in output, f"serve-cluster did not stop by its own trap:\n{output[-3000:]}"
     assert "Job cluster: using ML_ATLAS_SCHEDULER" in output, output[-3000:]
     replica_ports = re.search(r"ports ([\d ]+) \(logs", output).group(1).split()
     for used in [port, *map(int, replica_ports)]:
