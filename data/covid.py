@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.columnar import parsed
+from data.country_csv import read_country_csv
 from data.locate import Locator, Progress, dataset_dir, dataset_in_place
 from data.registry import Download
 from data.unpack import UnusableDownload
@@ -76,7 +77,7 @@ ISO3_TO_ISO2: dict[str, str] = {iso3: iso2 for iso2, iso3 in ISO2_TO_ISO3.items(
 
 def read_oxcgrt(source, index: str) -> pd.DataFrame:
     """One wide OxCGRT time-series CSV -> long rows (country_code, country, date, index, value), national only."""
-    wide = pd.read_csv(source, keep_default_na=False, na_values=[""], dtype={c: str for c in _OXCGRT_ID_COLUMNS})
+    wide = read_country_csv(source, dtype={c: str for c in _OXCGRT_ID_COLUMNS})
     if "Jurisdiction" in wide:
         wide = wide[wide["Jurisdiction"] == "NAT_TOTAL"]
     date_columns = [c for c in wide.columns if c not in _OXCGRT_ID_COLUMNS]
@@ -91,10 +92,9 @@ def read_oxcgrt(source, index: str) -> pd.DataFrame:
 def read_mobility(source) -> pd.DataFrame:
     """Google's national mobility CSV -> long rows (country_code, iso2, country, date, category, value).
 
-    ``NA`` is Namibia's code, so only empty cells count as missing; withheld
-    (empty) values are dropped rather than kept as NaN rows.
+    Withheld (empty) values are dropped rather than kept as NaN rows.
     """
-    wide = pd.read_csv(source, keep_default_na=False, na_values=[""], dtype={"country_region_code": str})
+    wide = read_country_csv(source, dtype={"country_region_code": str})
     wide = wide.rename(columns={c + _SUFFIX: c for c in CATEGORIES})
     wide["country_code"] = wide["country_region_code"].map(ISO2_TO_ISO3)
     unknown = sorted(set(wide.loc[wide["country_code"].isna(), "country_region_code"]))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.columnar import parsed
+from data.country_csv import read_country_csv
 from data.locate import Locator, Progress, dataset_dir, dataset_in_place
 from data.registry import Download
 from data.unpack import UnusableDownload
@@ -82,8 +83,7 @@ def unpack_compact_national(fetched: Path, staging: Path, download: Download) ->
         raise UnusableDownload(f"{download.url} is not OxCGRT's compact national file: it has no "
                                f"{', '.join(absent) or 'indicator'} column.")
     keep = ["CountryCode", "CountryName", "Date", *(["Jurisdiction"] if "Jurisdiction" in header else []), *chosen]
-    table = pd.read_csv(fetched, usecols=keep, dtype={"CountryCode": str, "CountryName": str, "Date": str},
-                        keep_default_na=False, na_values=[""])
+    table = read_country_csv(fetched, usecols=keep, dtype={"CountryCode": str, "CountryName": str, "Date": str})
     if "Jurisdiction" in table:
         table = table[table["Jurisdiction"] == "NAT_TOTAL"].drop(columns="Jurisdiction")
     if table.empty:
@@ -102,7 +102,7 @@ def unpack_compact_national(fetched: Path, staging: Path, download: Download) ->
 def read_indicators(source) -> pd.DataFrame:
     """The unpacked CSV -> long rows (country_code, date, indicator, level, flag); an unrecorded day's level is
     NaN (not 0), a flag NaN where the indicator has none or its level is 0."""
-    wide = pd.read_csv(source, keep_default_na=False, na_values=[""], dtype={"country_code": str, "country": str})
+    wide = read_country_csv(source, dtype={"country_code": str, "country": str})
     chosen = _columns(list(wide.columns))
     codes = _codes(chosen)
     wide = wide.rename(columns=chosen)
