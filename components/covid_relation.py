@@ -1,5 +1,6 @@
 """The COVID-19 page's figures and tables: one country's index against its mobility, the relation quantified per
-country and category, and every country ranked; each table with its CSV."""
+country and category, where
+the chosen countries stand among all, and every country ranked; each table with its CSV."""
 from __future__ import annotations
 
 import pandas as pd
@@ -59,14 +60,22 @@ def relation_section(selection: Selection, focus: str, focus_index: pd.DataFrame
         st.caption("Each point is one day: the index against the smoothed mobility on the same day.")
 
 
-def ranking_section(selection: Selection) -> None:
+def _labelled_ranking(selection: Selection) -> pd.DataFrame:
+    return labelled_ranking(selection.ranking(), selection.categories)
+
+
+def standing(selection: Selection) -> None:
+    """Where each chosen country ranks among all countries by its peak index in the period, one sentence each."""
+    for sentence in rank_sentences(_labelled_ranking(selection), selection.countries):
+        st.write(sentence)
+
+
+def ranking_table(selection: Selection) -> None:
     """Every country ranked by its peak index in the period, with the chosen categories' extremes."""
     st.write(f"Every country with OxCGRT data, {selection.start} to {selection.end}, ranked by its peak "
              f"{selection.index_label.lower()} (1 = strictest); the mobility columns are each category's lowest "
              "smoothed value (highest for residential), None where Google has no data. Click a column header to sort.")
-    table = labelled_ranking(selection.ranking(), selection.categories)
-    for sentence in rank_sentences(table, selection.countries):
-        st.write(sentence)
+    table = _labelled_ranking(selection)
     st.dataframe(table.drop(columns="country_code"), hide_index=True, width="stretch", height=400,
                  column_config={"peak date": st.column_config.DateColumn(),
                                 "mean index": st.column_config.NumberColumn(format="%.1f"),

@@ -26,7 +26,13 @@ MAP_CHOICES = {**{f"index:{name}": label for name, label in INDEX_LABELS.items()
                **{category: f"{label} mobility (smoothed % change)" for category, label in CATEGORY_LABELS.items()}}
 CLOCK_MODES = {"index": "Index level", "indicator": "Indicator level"}
 LABELS = {"indicators": "Policy indicators", "align": "Common clock", "level": "Index level", "axes": "Axes",
-          "clock_indicator": "Clock indicator", "clock_level": "Indicator level", "map": "Map", "map_date": "Map date"}
+          "clock_indicator": "Clock indicator", "clock_level": "Indicator level", "map": "Map", "map_date": "Map date",
+          "show_policies": "Indicator timelines", "show_country": "One country's views",
+          "show_clock": "Common clock section", "show_map": "World map section", "show_ranking": "Ranking section"}
+CLOCK_PARAMETERS = ("align", "level", "axes", "clock_indicator", "clock_level")
+MAP_PARAMETERS = ("map", "map_date")
+"""The URL parameters of the controls inside the folded clock and map sections: a link that sets one opens its
+section."""
 
 
 def indicator_label(catalog: dict[str, Indicator], code: str) -> str:

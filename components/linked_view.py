@@ -3,12 +3,12 @@ cannot show, read from the bound controls themselves, and defaults that follow w
 set)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
 
-from components.url_state import link_fallbacks, link_request, url_strings
+from components.url_state import BIND, link_fallbacks, link_request, url_strings
 
 
 _REMEMBERED = "_link_note_sentences"
@@ -92,3 +92,13 @@ def defaults_follow(scope: str, shown: Any, defaults: Mapping[str, Any]) -> None
     if seen is not None and seen != shown:
         for key, value in defaults.items():
             st.session_state[key] = value
+
+
+def folded_section(label: str, key: str, opened_by: Iterable[str] = ()):
+    """A part of the page folded under ``label``: its content runs only while it is open (``with section:`` then
+    ``if section.open:``), so a first visit draws only the unfolded parts. Whether it is open is in the URL
+    (``key=true``); a link that sets any of the ``opened_by`` parameters (the controls inside) opens it."""
+    if key not in st.session_state and any(name in st.query_params for name in opened_by):
+        st.session_state[key] = True
+        st.query_params[key] = "true"  # the address says so too, as when the visitor opens it
+    return st.expander(label, key=key, bind=BIND)

@@ -7,11 +7,12 @@ from components.charts.mobility import category_over_time, country_palette, inde
 from components.covid_downloads import FULL_MOBILITY, INDICATORS, offer
 from components.covid_export import csv_download
 from components.covid_inputs import LABELS, choose_selection, credits, source_line
-from components.covid_relation import ranking_section, relation_section
+from components.covid_relation import ranking_table, relation_section, standing
 from components.covid_sections import LABELS as VIEW_LABELS
-from components.linked_view import LinkNote
+from components.linked_view import LinkNote, folded_section
 from components.covid_sections import (
-    choose_indicators, clock_section, indicator_label, map_section, marks_of, policy_timelines,
+    CLOCK_PARAMETERS, MAP_PARAMETERS, choose_indicators, clock_section, indicator_label, map_section, marks_of,
+    policy_timelines,
 )
 from components.shell import ensure_app_navigation
 from components.url_state import BIND
@@ -74,33 +75,48 @@ else:
 
     st.subheader(index_label)
     chart(index_over_time(in_period, index_label, palette), index_label, key="index_chart", source=source_line())
+    standing(selection)
     st.subheader("The policies behind the index")
     indicator_offer = offer(INDICATORS, "OxCGRT's individual indicators (school and workplace closing, stay-at-home, "
                                         "travel, masks, ...) show which measures came when.")
     if indicators is not None:
-        policy_timelines(selection, indicators, catalog, chosen)
+        timelines = folded_section("Each country's indicators over time", "show_policies", ["indicators"])
+        with timelines:
+            if timelines.open:
+                policy_timelines(selection, indicators, catalog, chosen)
 
-    st.subheader("Index and mobility together")
-    focus = st.selectbox("Country", countries, key="focus", bind=BIND)
-    held["focus"] = focus
-    focus_code = selection.code(focus)
-    focus_index = in_period[in_period["country_code"] == focus_code]
-    focus_marks = None if marks is None else marks[marks["country_code"] == focus_code]
-    chart(index_and_mobility(shown[shown["country_code"] == focus_code], focus_index, focus, index_label,
-                             focus_marks), f"{focus}: {index_label.lower()} and mobility", key="focus_chart",
-          source=source_line())
-
-    st.subheader("The relation, quantified")
-    relation_section(selection, focus, focus_index, shown, in_period, palette)
-
-    st.subheader("Countries on a common clock")
-    held |= clock_section(selection, indicators, catalog, in_period, shown)
-
-st.subheader("The world on one day")
-held |= map_section(selection)
-
-st.subheader("All countries")
-ranking_section(selection)
+st.write("More views, each drawn when opened:")
+one_country = folded_section("One country: index and mobility together, the relation quantified", "show_country",
+                             ["focus"])
+with one_country:
+    if not countries:
+        st.info("Choose at least one country.")
+    elif one_country.open:
+        focus = st.selectbox("Country", countries, key="focus", bind=BIND)
+        held["focus"] = focus
+        focus_code = selection.code(focus)
+        focus_index = in_period[in_period["country_code"] == focus_code]
+        focus_marks = None if marks is None else marks[marks["country_code"] == focus_code]
+        chart(index_and_mobility(shown[shown["country_code"] == focus_code], focus_index, focus, index_label,
+                                 focus_marks), f"{focus}: {index_label.lower()} and mobility", key="focus_chart",
+              source=source_line())
+        relation_section(selection, focus, focus_index, shown, in_period, palette)
+clock = folded_section("Countries on a common clock", "show_clock", CLOCK_PARAMETERS)
+with clock:
+    if not countries:
+        st.info("Choose at least one country.")
+    elif clock.open:
+        held |= clock_section(selection, indicators, catalog, in_period, shown)
+world = folded_section("The world on one day: a map", "show_map", MAP_PARAMETERS)
+with world:
+    if world.open:
+        held |= map_section(selection)
+every_country = folded_section("All countries ranked", "show_ranking")
+with every_country:
+    if every_country.open:
+        ranking_table(selection)
+held |= {key: section.open for key, section in (("show_country", one_country), ("show_clock", clock),
+                                                ("show_map", world), ("show_ranking", every_country))}
 
 st.subheader("Export")
 csv_download("Shown countries as CSV", export_table(in_period, shown, selection.index_name), "covid_mobility.csv",

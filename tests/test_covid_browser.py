@@ -50,6 +50,7 @@ def test_a_link_opened_in_a_fresh_browser_restores_the_view(app_url, browser):
 
 def test_moving_the_map_date_redraws_the_map(app_url, page):
     opened(page, app_url + "/covid_mobility")
+    page.get_by_text("The world on one day: a map").click()  # folded until opened
     before = map_data(page)
     slider = page.get_by_role("slider").filter(has_text="2020-04-15")
     if slider.count() == 0:
@@ -61,7 +62,13 @@ def test_moving_the_map_date_redraws_the_map(app_url, page):
                            timeout=60_000)
     after = map_data(page)
     assert after["locations"] == before["locations"] and after["z"] != before["z"]
-    assert "map_date=" in page.url  # the new date is in the address
+    assert "map_date=" in page.url  # the new date is in the address (and opens the map from a link)
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")  # back to the default date: the URL must still say the map is open
+    page.wait_for_function(f"(() => {{ const m = ({MAP_DATA})(); return m && m.title.includes('2020-04-15'); }})",
+                           timeout=60_000)
+    page.wait_for_function("() => location.search.includes('show_map=true')", timeout=30_000)
+    assert "map_date=" not in page.url
 
 
 def test_the_csv_export_carries_its_metadata(app_url, page):

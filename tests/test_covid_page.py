@@ -10,9 +10,13 @@ from streamlit.testing.v1 import AppTest
 PAGE = "pages/covid_mobility.py"
 
 
+SECTIONS = ("show_policies", "show_country", "show_clock", "show_map", "show_ranking")
+
+
 @pytest.fixture
 def app() -> AppTest:
-    return AppTest.from_file(f"../{PAGE}", default_timeout=120).run()
+    """The page with every folded section open (as a link that opens them all does)."""
+    return linked(**{section: "true" for section in SECTIONS})
 
 
 def texts(at: AppTest, kind: str) -> str:
@@ -48,6 +52,19 @@ def test_defaults_compare_the_articles_four_countries(app):
     assert "Terms of Service" in credits
     assert not app.warning  # the four have full mobility in the article's period
     assert not app.info or "link" not in app.info[0].value  # no link note without a link
+
+
+def test_a_first_visit_draws_the_first_charts_and_folds_the_rest():
+    at = AppTest.from_file(f"../{PAGE}", default_timeout=120).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 5  # the 4 categories and the index; nothing folded is computed
+    assert not at.dataframe and not at.metric
+    assert [e.label for e in at.expander][-4:] == [
+        "One country: index and mobility together, the relation quantified", "Countries on a common clock",
+        "The world on one day: a map", "All countries ranked"]
+    assert "**Sweden** ranks 158 of 185" in texts(at, "markdown")  # the article's question, answered unfolded
+    opened = linked(show_map="true")
+    assert len(opened.get("plotly_chart")) == 6 and chart_spec(opened, "Containment & health index, 2020-04-15")
 
 
 def test_a_country_without_mobility_is_named_and_charted_by_its_index_only(app):
@@ -114,9 +131,11 @@ def test_page_in_the_browser_shows_charts_figures_and_ranking(app_url, page):
     page.get_by_text("ranks 158 of 185").wait_for(timeout=60_000)
     page_has_no_exception(page)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    assert page.get_by_text("Germany: peak index").count() == 0  # folded: not computed until opened
+    page.get_by_text("One country: index and mobility together").click()
     peak = page.get_by_text("Germany: peak index")
-    peak.wait_for(timeout=60_000)  # the metrics come after the first chart
-    assert peak.count() == 1
+    peak.wait_for(timeout=60_000)
+    assert peak.count() == 1 and "show_country=true" in page.url
 
 
 def chart_spec(at: AppTest, title_part: str) -> dict:

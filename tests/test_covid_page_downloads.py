@@ -105,6 +105,7 @@ def test_after_its_downloads_the_page_compares_three_countries_through_2022_with
     at.query_params["countries"] = ["United States", "United Kingdom", "Sweden"]
     at.query_params["period"] = ["2020-03-01", "2022-10-15"]
     at.query_params["categories"] = ["Workplaces"]
+    at.query_params["show_policies"] = "true"  # the indicators' timelines, folded until opened, open
     run_until_ready(at)
     assert not at.exception
     coverage = " ".join(w.value for w in at.warning)
