@@ -58,6 +58,7 @@ class _EmbeddingReader:
         self.mean_pool = next((l for l in network.layers if isinstance(l, keras.layers.GlobalAveragePooling1D)), None)
         self.output = network.get_layer("positive")
         self._gradients = tf.function(self._path_gradients, reduce_retracing=True)
+        self._scores = tf.function(self.probability, reduce_retracing=True)  # eagerly, the LSTM steps run in Python
 
     def probability(self, vectors, mask):
         """P(positive) of a batch of reviews given as word vectors (batch, steps, dim) and their mask (batch, steps)."""
@@ -87,7 +88,7 @@ class _EmbeddingReader:
         alphas = tf.constant((np.arange(steps) + 0.5) / steps, dtype=review.dtype)  # midpoint rule
         gradients = self._gradients(baseline, review, mask, alphas)
         per_step = tf.reduce_sum(tf.reduce_mean(gradients, axis=0) * (review - baseline), axis=-1).numpy()
-        ends = self.probability(tf.stack([review, baseline]), tf.stack([mask, mask])).numpy()
+        ends = self._scores(tf.stack([review, baseline]), tf.stack([mask, mask])).numpy()
         return per_step[is_word], float(ends[0]), float(ends[1])
 
 
