@@ -9,6 +9,7 @@ one job, and the page shows its state meanwhile.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -20,6 +21,8 @@ from components.jobs import job_result, stop_waiting, visitor
 from core.artifacts import Artifact, InMemoryArtifact
 from data.locate import dataset_dir
 from models.artifacts import PRETRAINED
+
+_LOGGER = logging.getLogger(__name__)
 
 CAPACITY = 24
 """Artifacts kept in memory at once (models, fitted comparisons, maps); reloaded from the disk cache when dropped."""
@@ -79,7 +82,7 @@ def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, do
     value = store.cached(key)
     if value is None and artifact.is_trained():
         with st.spinner("Loading the model…"):  # a Keras model takes seconds to read and verify
-            value = store.keep(key, artifact.load())
+            value = warmed(artifact, store.keep(key, artifact.load()))
     if value is not None:
         stop_waiting(key)
         return value
@@ -87,4 +90,21 @@ def loaded(artifact: Artifact | InMemoryArtifact, heading: str | None = None, do
         load_or_explain(dataset_dir, dataset)
     owner = "" if artifact.key in pretrained_keys() else visitor()  # the app's own models count for no visitor
     value = job_result(artifact.job(owner=owner), heading, done)
-    return store.keep(key, artifact.load() if isinstance(artifact, Artifact) else value)
+    if isinstance(artifact, Artifact):
+        return warmed(artifact, store.keep(key, artifact.load()))
+    return store.keep(key, value)
+
+
+def warmed(artifact: Artifact, value: Any) -> Any:
+    """``value``, with the artifact's warm-up started on a background thread (once per load, so once per process
+    and artifact): the first visitor's request then finds what it runs through ready."""
+    if artifact.warm_up:
+        threading.Thread(target=_warm, args=(artifact, value), name=f"warm-up {artifact.name}", daemon=True).start()
+    return value
+
+
+def _warm(artifact: Artifact, value: Any) -> None:
+    try:
+        artifact.warm(value)
+    except Exception:  # a warm-up only saves time: a failure leaves the first request to do the work
+        _LOGGER.exception("Warming up %s failed", artifact.name)

@@ -55,6 +55,9 @@ class Artifact:
     """A model's training by default; a result of a page's settings kept in the cache is a fit (a bounded artifact)."""
     needs: tuple["Artifact", ...] = ()
     """Artifacts its training trains first when they are missing (a word map needs its word2vec model)."""
+    warm_up: str = ""
+    """``"module:function"`` run once on the loaded artifact so its first use is quick (tracing what a request
+    runs through); the app runs it in the background after loading. Empty: nothing to warm."""
 
     @property
     def key(self) -> str:
@@ -80,6 +83,12 @@ class Artifact:
             raise NotTrained(f"{self.name} is not trained yet: run `python -m models train {self.name}`.")
         with self._cache_rule():  # a damaged artifact is rebuilt while loading: under the same rule
             return self._builder()(*self.arguments)
+
+    def warm(self, value: Any) -> None:
+        """Run its ``warm_up`` on ``value``, the artifact as :meth:`load` returned it."""
+        if self.warm_up:
+            module, _, function = self.warm_up.partition(":")
+            getattr(importlib.import_module(module), function)(value)
 
     def _cache_rule(self) -> AbstractContextManager:
         """A fit is written as a bounded artifact (removed when least recently used past the budget); a model

@@ -1,6 +1,9 @@
 """The artifact protocol: declarations, the pre-train command, and the app's in-memory store."""
+import dataclasses
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -112,3 +115,27 @@ def test_the_warm_start_puts_a_word_map_whose_model_is_untrained_after_quicker_m
     assert word_map.estimate < HMM_TAGGERS.estimate < word_map.seconds_to_ready()
     assert order.index(HMM_TAGGERS) < order.index(word_map)
     assert order.index(word_map.needs[0]) < order.index(word_map)
+
+
+WARMED: list = []
+
+
+def remember_warm_up(value) -> None:
+    WARMED.append((value, threading.current_thread().name))
+
+
+def test_loading_an_artifact_starts_its_warm_up_in_the_background(monkeypatch, tmp_path):
+    from components import artifact_store
+
+    monkeypatch.setenv("ML_ATLAS_MODEL_DIR", str(tmp_path))
+    monkeypatch.setattr(artifact_store, "artifact_store", lambda store=ArtifactStore(): store)  # empty, this test's
+    artifact = dataclasses.replace(numbers(5), warm_up=f"{__name__}:remember_warm_up")
+    artifact.train()
+    assert artifact_store.loaded(artifact) == [0, 1, 2, 3, 4]
+    deadline = time.monotonic() + 30
+    while not WARMED and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert WARMED == [([0, 1, 2, 3, 4], "warm-up numbers")]  # on its own thread, once
+    assert artifact_store.loaded(artifact) == [0, 1, 2, 3, 4]  # from memory now: not warmed again
+    time.sleep(0.2)
+    assert len(WARMED) == 1

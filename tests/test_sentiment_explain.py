@@ -92,3 +92,20 @@ def test_a_long_review_is_read_at_evenly_spaced_lengths_ending_with_its_last_wor
     lengths = explain.prefix_lengths(600)
     assert len(lengths) == explain.MAX_PREFIXES and lengths[0] == 1 and lengths[-1] == 600
     assert list(explain.prefix_lengths(5)) == [1, 2, 3, 4, 5]
+
+
+def tracing_counts(model) -> tuple[int, ...]:
+    """How often TensorFlow has traced each compiled function a scored review runs through."""
+    reader = explain._reader(model)
+    return (model.keras_model.predict_function.experimental_get_tracing_count(),
+            reader._gradients.experimental_get_tracing_count(), reader._scores.experimental_get_tracing_count())
+
+
+def test_after_the_warm_up_a_review_of_any_length_is_explained_without_tracing(quick_cache):
+    model = trained_model("best")  # loaded afresh: nothing traced yet
+    explain.warm_up(model)
+    warmed = tracing_counts(model)
+    for text in (REVIEW, PLAIN_REVIEW + " " + REVIEW, "Superb."):  # lengths the warm-up did not use
+        score(model, text), word_contributions(model, text), explain.reading_word_by_word(model, text)
+        explain.integrated_gradients(model, text)
+    assert tracing_counts(model) == warmed

@@ -84,6 +84,6 @@ warm-start order."""
 SENTIMENT_MODELS = {
     name: Artifact(name=f"sentiment-{name}", description=f"IMDB sentiment: {TITLES[name]}",
                    spec=lambda name=name: spec(name), build="models.sentiment.model:trained_model", arguments=(name,),
-                   data=("imdb",), estimate=TRAINING_SECONDS[name])
+                   data=("imdb",), estimate=TRAINING_SECONDS[name], warm_up="models.sentiment.explain:warm_up")
     for name in MODEL_NAMES
 }

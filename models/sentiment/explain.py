@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from models.sentiment.model import KerasSentiment, SentimentModel, readable_tokens
+from models.sentiment.model import KerasSentiment, SentimentModel, readable_tokens, score, word_contributions
 from models.sentiment.text_pipeline import PAD_ID, word_spans
 
 IG_STEPS = 48
@@ -156,3 +156,19 @@ def reading_word_by_word(model: SentimentModel, text: str) -> pd.DataFrame:
     probabilities = model.predict_tokens([kept[:n] for n in lengths])
     return pd.DataFrame({"words": lengths, "word": [kept[n - 1] for n in lengths], "probability": probabilities})
 
+
+
+WARM_UP_REVIEWS = ("A good film.", "A good film, well acted, never dull, and far better than I had expected.")
+"""Two reviews of different lengths: after the second, each compiled function has a shape that fits any length."""
+
+
+def warm_up(model: SentimentModel) -> None:
+    """Run what scoring a review runs (the score, occlusion, the word-by-word reading and, for a network,
+    integrated gradients) on :data:`WARM_UP_REVIEWS`, so TensorFlow traces its functions now: otherwise each
+    server process's first reviews pay about a second of tracing each."""
+    for text in WARM_UP_REVIEWS:
+        score(model, text)
+        word_contributions(model, text)
+        reading_word_by_word(model, text)
+        if explains_with_gradients(model):
+            integrated_gradients(model, text)
