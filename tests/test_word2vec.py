@@ -277,3 +277,16 @@ def test_a_map_of_other_settings_counts_against_the_results_budget_and_the_defau
 
     assert not map_spec("cbow", DEFAULT_CORPUS, MapSettings()).bounded  # pre-trained by the warm start: kept
     assert map_spec("cbow", DEFAULT_CORPUS, MapSettings(perplexity=5.0)).bounded
+
+
+def test_a_small_vocabulary_trains_the_same_vectors_every_time():
+    """Threads that share a handful of rows overwrite each other's updates (Hogwild needs a large vocabulary):
+    the fused op trains a small vocabulary on one thread, so two runs agree exactly."""
+    from models.word2vec.training import train
+
+    vocabulary, corpus = encode_corpus(planted_corpus(), min_count=1)
+    config = Word2VecConfig(dim=16, window=3, epochs=3, sample=0, architecture="skipgram")
+    first, stats = train(vocabulary, corpus, config)
+    assert stats["steps"] == "fused op"
+    second, _ = train(vocabulary, corpus, config)
+    np.testing.assert_array_equal(first.vectors, second.vectors)

@@ -29,6 +29,7 @@ namespace {
 
 constexpr float kMaxLogit = 6.0f;  // word2vec.c's MAX_EXP: the logistic function is tabulated on [-6, 6]
 constexpr int kTableSize = 1000;
+constexpr int64_t kWordsPerThread = 5000;  // a thread per this many words of the vocabulary, at most
 
 struct Tables {
   float sigmoid[kTableSize + 1];
@@ -253,7 +254,12 @@ class Word2vecTrainChunkOp : public OpKernel {
     const uint64_t seed = static_cast<uint64_t>(ctx->input(8).scalar<int64_t>()());
 
     auto* workers = ctx->device()->tensorflow_cpu_worker_threads();
-    const int parts = std::max<int64_t>(1, std::min<int64_t>(workers->num_threads, c.size / 1000 + 1));
+    // Hogwild assumes threads seldom touch the same rows: with a small vocabulary they always do, their
+    // updates overwrite each other and the vectors come out poor and different from run to run, so each
+    // thread gets at least kWordsPerThread words of the vocabulary.
+    const int64_t by_vocabulary = rows / kWordsPerThread + 1;
+    const int parts = std::max<int64_t>(
+        1, std::min<int64_t>({static_cast<int64_t>(workers->num_threads), c.size / 1000 + 1, by_vocabulary}));
     std::vector<double> losses(parts, 0.0);
     std::vector<int64_t> examples(parts, 0);
     Shard(parts, workers->workers, parts, /*cost_per_unit=*/1 << 30, [&](int64_t first, int64_t last) {

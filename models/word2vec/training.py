@@ -4,7 +4,8 @@ Throughput on a CPU is the point of this design, and there are two ways to it.
 
 **The fused op** (negative sampling, no max-norm: the app's models). ``kernel.py`` builds ``_kernel.cc``, one
 TensorFlow op that trains a chunk of corpus tokens the way word2vec.c and gensim do: token by token, windows,
-noise words and SGD steps computed in place on the tables, one part of the chunk per thread without locks.
+noise words and SGD steps computed in place on the tables, one part of the chunk per thread without locks
+(one thread per 5,000 words of the vocabulary at most: threads that share a few rows overwrite each other).
 NumPy only subsamples each chunk. Nothing is materialised per example, and the noise words come from an alias
 table of the vocabulary's size that stays in cache. ``python -m bench.word2vec`` measured the minibatch steps
 below at 0.4-0.6 of gensim's words/s and the op at 1.7 of them, scoring as well or better on analogies and
