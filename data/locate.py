@@ -6,7 +6,8 @@ Resolution order for a data set ``key`` (first place holding every file wins):
 2. ``<project>/../shared/datasets/<key>/`` (the team's local mirror);
 3. ``$ML_ATLAS_CACHE_DIR/data/<key>/`` (default ``<project>/.cache/data``), where
    downloads land;
-4. a download from the publisher's URL into that cache, with progress.
+4. a download from the publisher's URL into that cache, with progress; for a data set the app converts, the
+   publisher's own file (the URL's file name) in 1. or 2. is converted from there instead of downloaded.
 
 Every file is checked against its sha256 before use; a mismatch raises
 :class:`ChecksumMismatch` instead of silently using wrong data. A converted
@@ -172,12 +173,14 @@ def dataset_dir(key: str, locator: Locator | None = None, progress: Progress | N
             return folder
     if not (locator.allow_download and dataset.downloads):
         raise DatasetMissing(missing_message(dataset, locator))
+    copies = {download.url: copy for download in dataset.downloads
+              if (copy := publisher_copy(dataset, download, locator)) is not None}
     target = locator.download_root / dataset.key
     try:
         with download_lock(locator.download_root, dataset.key):
             expected = _in_place(dataset, locator, target)
             if expected is None:  # else another caller downloaded it while we waited for the lock
-                _download(dataset, locator, progress)
+                _download(dataset, locator, progress, copies)
                 expected = _in_place(dataset, locator, target)
             _verify(dataset, target, expected)
     except (OSError, ValueError) as error:
@@ -201,7 +204,7 @@ def missing_message(dataset: Dataset, locator: Locator, reason: str | None = Non
     text = (
         f"The data set '{dataset.title}' was not found (looked in: {looked}). "
         f"Set {DATA_DIR_VARIABLE} to a folder holding '{dataset.key}/' with its files "
-        f"({', '.join(f.path for f in dataset.files)}), or download it from {urls}."
+        f"({', '.join(f.path for f in dataset.files)}) or the publisher's own file, or download it from {urls}."
     )
     if reason:
         text += f" The automatic download failed: {reason}"
@@ -228,8 +231,22 @@ def _staging_folders(download_root: Path, key: str) -> list[Path]:
     return list(download_root.glob(f".{key}-" + "?" * 8))
 
 
-def _download(dataset: Dataset, locator: Locator, progress: Progress | None) -> None:
-    """Fetch every download of ``dataset`` and unpack it into place atomically; hold its download lock.
+def publisher_copy(dataset: Dataset, download: Download, locator: Locator) -> Path | None:
+    """The publisher's own file of ``download`` (the URL's file name) where the search roots keep ``dataset``, if one
+    is there: a data set the app converts (OxCGRT's compact national file, Google's complete report) is then
+    converted from that copy instead of downloaded."""
+    name = download.url.rsplit("/", 1)[-1]
+    for root in locator.search_roots:
+        for folder in dict.fromkeys((dataset.key, dataset.mirror_folder or dataset.key)):
+            if (root / folder / name).is_file():
+                return root / folder / name
+    return None
+
+
+def _download(dataset: Dataset, locator: Locator, progress: Progress | None,
+              copies: dict[str, Path] | None = None) -> None:
+    """Fetch every download of ``dataset`` (or take its publisher's file from ``copies``, by URL) and unpack it
+    into place atomically; hold its download lock.
 
     Everything happens in a staging folder: ``fetched`` (each download in turn)
     and ``files/``, which the unpack functions fill and which is renamed into place.
@@ -242,7 +259,7 @@ def _download(dataset: Dataset, locator: Locator, progress: Progress | None) -> 
         files, fetched = staging / "files", staging / "fetched"
         files.mkdir()
         for download in dataset.downloads:
-            _fetch_and_unpack(dataset, download, fetched, files, progress)
+            _fetch_and_unpack(dataset, download, fetched, files, progress, (copies or {}).get(download.url))
         missing = [f.path for f in dataset.files if not (files / f.path).is_file()]
         if missing:
             raise UnusableDownload(f"the download did not contain {', '.join(missing)}")
@@ -264,14 +281,17 @@ def _download(dataset: Dataset, locator: Locator, progress: Progress | None) -> 
 
 
 def _fetch_and_unpack(dataset: Dataset, download: Download, fetched: Path, files: Path,
-                      progress: Progress | None) -> None:
-    """One download into ``files``; any failure of the publisher's bytes becomes an UnusableDownload naming it."""
+                      progress: Progress | None, copy: Path | None = None) -> None:
+    """One download (or the publisher's ``copy`` of it, read where it is) into ``files``; any failure of the
+    publisher's bytes becomes an UnusableDownload naming it."""
     try:
-        fetch(download.url, fetched, _download_limit(dataset, download), progress)
-        if download.sha256 and sha256_of(fetched) != download.sha256:
-            raise ChecksumMismatch(f"{download.url} served a file whose sha256 is not the published one.")
+        if copy is None:
+            fetch(download.url, fetched, _download_limit(dataset, download), progress)
+        source = copy or fetched
+        if download.sha256 and sha256_of(source) != download.sha256:
+            raise ChecksumMismatch(f"{copy or download.url} served a file whose sha256 is not the published one.")
         module, function = download.unpack.split(":")
-        getattr(importlib.import_module(module), function)(fetched, files, download)
+        getattr(importlib.import_module(module), function)(source, files, download)
     except (DataError, UnusableDownload):
         raise
     except Exception as error:  # noqa: BLE001 - the bytes are untrusted and parsed by zipfile, tarfile, gzip, csv,

@@ -134,6 +134,22 @@ def test_the_indicators_are_downloaded_on_demand_and_read_long(served):
     assert set(long["country_code"]) == {"SWE", "USA"} and len(long) == 4 * 6
 
 
+def test_the_publishers_file_in_a_data_directory_is_converted_instead_of_downloaded(tmp_path, monkeypatch):
+    real = DATASETS[DATASET]
+    nowhere = replace(real.downloads[0], url="http://127.0.0.1:9/OxCGRT_compact_national_v1.csv")  # nothing listens
+    monkeypatch.setitem(DATASETS, DATASET, replace(real, downloads=(nowhere,)))
+    mirror = tmp_path / "datasets" / DATASET
+    mirror.mkdir(parents=True)
+    compact_csv(mirror)
+    locator = Locator((tmp_path / "datasets",), tmp_path / "cache")
+    assert not indicators_available(locator)  # a publisher's file is not the converted one: converted on demand
+    folder = download_indicators(locator=locator)
+    assert folder == tmp_path / "cache" / DATASET and indicators_available(locator)
+    long, catalog = load_indicators(locator)
+    assert set(catalog) == {"C1", "C2", "C8", "H2", "H6", "H7"} and set(long["country_code"]) == {"SWE", "USA"}
+    assert (mirror / "OxCGRT_compact_national_v1.csv").is_file()  # read where it is, never moved or deleted
+
+
 def test_offline_the_downloads_say_what_is_missing_and_where_to_get_it(tmp_path):
     from data.locate import DatasetMissing
 
