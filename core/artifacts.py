@@ -87,8 +87,7 @@ class Artifact:
     def warm(self, value: Any) -> None:
         """Run its ``warm_up`` on ``value``, the artifact as :meth:`load` returned it."""
         if self.warm_up:
-            module, _, function = self.warm_up.partition(":")
-            getattr(importlib.import_module(module), function)(value)
+            _function(self.warm_up)(value)
 
     def _cache_rule(self) -> AbstractContextManager:
         """A fit is written as a bounded artifact (removed when least recently used past the budget); a model
@@ -96,8 +95,7 @@ class Artifact:
         return bounded(self.key) if self.kind == FIT else nullcontext()
 
     def _builder(self) -> Callable[..., Any]:
-        module, _, function = self.build.partition(":")
-        return getattr(importlib.import_module(module), function)
+        return _function(self.build)
 
     def job(self, owner: str = "", priority: int = 10) -> Job:
         """Its training as a job: it trains into the model cache on a worker and sends nothing back.
@@ -105,6 +103,12 @@ class Artifact:
         Asked for by a visitor it goes ahead of the warm start's queue (which passes priorities below 0).
         """
         return Job(self.key, self.description, partial(_train_into_cache, self), self.kind, owner, priority)
+
+
+def _function(reference: str) -> Callable[..., Any]:
+    """The function a ``"module:function"`` string names (imported only when it is called for)."""
+    module, _, function = reference.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def _train_into_cache(artifact: Artifact, progress: TrainingProgress) -> None:
